@@ -70,6 +70,17 @@ export interface TemperatureSensor {
   close(): Promise<void>;
 }
 
+/**
+ * The slide stage, as far as the controller sees it. On a real scanner the
+ * scanning software moves the stage before it asks for a handoff, so only
+ * the simulator offers one: it lets calibration and tests put a field under
+ * the objective whose lens-A focus lies at a chosen height.
+ */
+export interface FieldStage {
+  /** Brings a field whose true lens-A focus is at `zAUm` under the lens. */
+  presentFieldAt(zAUm: number, signal?: AbortSignal): Promise<void>;
+}
+
 /** Every device of one scanner. */
 export interface Scanner {
   /** Lens turret. */
@@ -82,6 +93,8 @@ export interface Scanner {
   illumination: Illumination;
   /** Temperature sensor. */
   temperature: TemperatureSensor;
+  /** Slide stage, present on the simulator only. */
+  stage?: FieldStage;
   /** Closes every device, even when some fail to close. */
   close(): Promise<void>;
 }
