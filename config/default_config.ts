@@ -104,4 +104,9 @@ simulation:
   seed: 1
   ambient_temperature_c: 22.0
   temperature_drift_c_per_hour: 0.5
+  focus_drift_um_per_hour: 0.3
+  frame_width_px: 320
+  frame_height_px: 240
+  sensor_pixel_um: 3.45
+  sensor_binning: 2
 `;
