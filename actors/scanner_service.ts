@@ -1,0 +1,305 @@
+/**
+ * The running controller: the scanner's devices, the supervisor actor and
+ * the questions the HTTP layer and the CLI ask of them. This is the one
+ * place that turns configuration into a live system.
+ *
+ * @module
+ */
+
+import { type Actor, createActor, type InspectionEvent } from "xstate";
+import type { Config } from "../config/schema.ts";
+import { lensProfiles } from "../config/lenses.ts";
+import { type Clock, RealClock } from "../domain/clock.ts";
+import type { Scanner } from "../drivers/types.ts";
+import { createScanner } from "../drivers/create_scanner.ts";
+import type { SimulatedWorld } from "../drivers/simulated/world.ts";
+import { mappingOptionsFromConfig } from "../mapping/parfocal_mapping.ts";
+import type { MappingReport } from "../mapping/types.ts";
+import {
+  type SupervisorEmitted,
+  supervisorMachine,
+  type SupervisorPhase,
+} from "../machines/supervisor_machine.ts";
+import type { HandoffResult } from "../machines/handoff_types.ts";
+import type { CalibrationReport } from "../machines/calibration_machine.ts";
+import { handoffSettings } from "./handoff_settings.ts";
+import {
+  type PerformanceStats,
+  summarisePerformance,
+} from "./performance_stats.ts";
+
+/** How a service is started. */
+export interface ScannerServiceOptions {
+  /** Clock for devices and machines; the wall clock by default. */
+  clock?: Clock;
+  /** Watches every actor (the XState inspector). */
+  inspect?: (event: InspectionEvent) => void;
+  /** Handoff results kept in memory for statistics; 1000 by default. */
+  historySize?: number;
+  /**
+   * Calibrate at start when there is no calibration file and the scanner
+   * can (the simulator); true by default.
+   */
+  selfCalibrate?: boolean;
+}
+
+/** The answer to a handoff request. */
+export type HandoffOutcome =
+  | { kind: "completed"; result: HandoffResult }
+  | { kind: "rejected"; reason: "busy" | "not_ready"; message: string };
+
+/** The answer to a calibration request. */
+export type CalibrationStartOutcome =
+  | { accepted: true }
+  | { accepted: false; message: string };
+
+/** Phases in which the system counts as up for `/health`. */
+const UP_PHASES: readonly SupervisorPhase[] = ["ready", "busy"];
+
+/**
+ * Share of the lenses' common z range that calibration covers; the margin
+ * keeps lens-B focus, which sits beside lens-A focus, inside lens B's range.
+ */
+const CALIBRATED_SHARE_OF_RANGE = 0.8;
+
+/** Share of the configured points that a routine calibration collects. */
+const ROUTINE_POINT_FRACTION = 0.6;
+
+/** A running scanner controller. */
+export class ScannerService {
+  /** The validated configuration. */
+  readonly config: Config;
+  /** The devices. */
+  readonly scanner: Scanner;
+  /** The simulated world, when the scanner is simulated. */
+  readonly world?: SimulatedWorld;
+  /** The clock everything runs on. */
+  readonly clock: Clock;
+  /** The supervisor actor. */
+  readonly supervisor: Actor<typeof supervisorMachine>;
+  #nextRequestId = 1;
+
+  private constructor(
+    config: Config,
+    scanner: Scanner,
+    world: SimulatedWorld | undefined,
+    clock: Clock,
+    options: ScannerServiceOptions,
+  ) {
+    this.config = config;
+    this.scanner = scanner;
+    this.world = world;
+    this.clock = clock;
+    const lenses = lensProfiles(config);
+    const points = config.parfocal.calibration_points;
+    const zRangeUm: [number, number] = [
+      Math.max(lenses.A.zMinUm, lenses.B.zMinUm) * CALIBRATED_SHARE_OF_RANGE,
+      Math.min(lenses.A.zMaxUm, lenses.B.zMaxUm) * CALIBRATED_SHARE_OF_RANGE,
+    ];
+    this.supervisor = createActor(supervisorMachine, {
+      systemId: "supervisor",
+      clock,
+      inspect: options.inspect,
+      input: {
+        scanner,
+        clock,
+        lenses,
+        handoff: handoffSettings(config),
+        mappingOptions: mappingOptionsFromConfig(config),
+        scannerName: config.system.name,
+        calibrationFile: config.paths.calibration_file,
+        calibrationPlan: {
+          pointCount: points,
+          zRangeUm,
+          validationHandoffs: 10,
+          holdOutEvery: 5,
+        },
+        routinePlan: {
+          pointCount: Math.max(8, Math.round(points * ROUTINE_POINT_FRACTION)),
+          zRangeUm,
+          validationHandoffs: 5,
+          holdOutEvery: 4,
+        },
+        defaultBrightness: config.hardware.illumination.default_brightness,
+        switchTimeoutMs: config.hardware.lens_turret.timeout_ms,
+        historySize: options.historySize ?? 1000,
+        selfCalibrate: options.selfCalibrate ?? true,
+      },
+    });
+  }
+
+  /**
+   * Builds the scanner from configuration and starts the supervisor.
+   *
+   * @throws {ConfigError} when a configured driver cannot be built
+   */
+  static async start(
+    config: Config,
+    options: ScannerServiceOptions = {},
+  ): Promise<ScannerService> {
+    const clock = options.clock ?? new RealClock();
+    const { scanner, world } = await createScanner(config, { clock });
+    const service = new ScannerService(config, scanner, world, clock, options);
+    service.supervisor.start();
+    return service;
+  }
+
+  /** Where the supervisor is in its lifecycle. */
+  get phase(): SupervisorPhase {
+    const snapshot = this.supervisor.getSnapshot();
+    if (snapshot.matches("ready")) return "ready";
+    if (snapshot.matches("handoff")) return "busy";
+    if (snapshot.matches("calibrating")) {
+      return snapshot.context.mapping ? "busy" : "calibrating";
+    }
+    if (snapshot.matches("uncalibrated")) return "uncalibrated";
+    if (snapshot.matches("fault")) return "fault";
+    return "starting";
+  }
+
+  /** Whether the system is up and can take handoffs. */
+  get isUp(): boolean {
+    return UP_PHASES.includes(this.phase);
+  }
+
+  /** A message explaining the current phase, if any. */
+  get notice(): string | null {
+    return this.supervisor.getSnapshot().context.notice;
+  }
+
+  /**
+   * Resolves once start-up (device bring-up and any first calibration) has
+   * ended, with the phase it ended in.
+   */
+  whenStarted(): Promise<SupervisorPhase> {
+    return new Promise((resolve) => {
+      const settled = () => !["starting", "calibrating"].includes(this.phase);
+      if (settled()) {
+        resolve(this.phase);
+        return;
+      }
+      const subscription = this.supervisor.subscribe(() => {
+        if (!settled()) return;
+        subscription.unsubscribe();
+        resolve(this.phase);
+      });
+    });
+  }
+
+  /** Asks for one handoff from lens-A focus `zSourceUm`. */
+  requestHandoff(zSourceUm: number): Promise<HandoffOutcome> {
+    const requestId = `h${this.#nextRequestId++}`;
+    return new Promise((resolve) => {
+      const done = this.supervisor.on("handoff.completed", (event) => {
+        if (event.requestId !== requestId) return;
+        stop();
+        resolve({ kind: "completed", result: event.result });
+      });
+      const rejected = this.supervisor.on("handoff.rejected", (event) => {
+        if (event.requestId !== requestId) return;
+        stop();
+        resolve({
+          kind: "rejected",
+          reason: event.reason,
+          message: event.message,
+        });
+      });
+      const stop = () => {
+        done.unsubscribe();
+        rejected.unsubscribe();
+      };
+      this.supervisor.send({ type: "handoff.request", requestId, zSourceUm });
+      if (!this.supervisor.getSnapshot().status.includes("active")) {
+        stop();
+        resolve({
+          kind: "rejected",
+          reason: "not_ready",
+          message: "The controller has stopped; restart the service",
+        });
+      }
+    });
+  }
+
+  /** Starts a calibration unless the devices are busy. */
+  startCalibration(routine = false): CalibrationStartOutcome {
+    const requestId = `c${this.#nextRequestId++}`;
+    let outcome: CalibrationStartOutcome = {
+      accepted: false,
+      message: `The controller cannot calibrate while ${this.phase}`,
+    };
+    const started = this.supervisor.on("calibration.started", (event) => {
+      if (event.requestId === requestId) outcome = { accepted: true };
+    });
+    const rejected = this.supervisor.on("calibration.rejected", (event) => {
+      if (event.requestId === requestId) {
+        outcome = { accepted: false, message: event.message };
+      }
+    });
+    this.supervisor.send({ type: "calibration.start", requestId, routine });
+    started.unsubscribe();
+    rejected.unsubscribe();
+    return outcome;
+  }
+
+  /** Resolves with the report of the next calibration that finishes. */
+  nextCalibrationReport(): Promise<CalibrationReport> {
+    return new Promise((resolve) => {
+      const subscription = this.supervisor.on(
+        "calibration.finished",
+        (event) => {
+          subscription.unsubscribe();
+          resolve(event.report);
+        },
+      );
+    });
+  }
+
+  /** Listens to what the supervisor emits; returns the unsubscribe. */
+  on<Type extends SupervisorEmitted["type"]>(
+    type: Type,
+    handler: (event: Extract<SupervisorEmitted, { type: Type }>) => void,
+  ): () => void {
+    const subscription = this.supervisor.on(type, handler as never);
+    return () => subscription.unsubscribe();
+  }
+
+  /** Performance of recent handoffs. */
+  performance(): PerformanceStats {
+    const context = this.supervisor.getSnapshot().context;
+    return summarisePerformance(
+      context.recent,
+      context.mapping?.cacheStats().hitRate ?? 0,
+      context.totalHandoffs,
+    );
+  }
+
+  /** The mapping's accuracy report, or `null` before calibration. */
+  mappingReport(now = new Date()): MappingReport | null {
+    return this.supervisor.getSnapshot().context.mapping?.report(now) ?? null;
+  }
+
+  /** The most recent handoff results, oldest first. */
+  recentHandoffs(): readonly HandoffResult[] {
+    return this.supervisor.getSnapshot().context.recent;
+  }
+
+  /** Calibration progress while one runs, and the last report. */
+  calibrationStatus(): {
+    running: boolean;
+    progress: unknown;
+    last: CalibrationReport | null;
+  } {
+    const snapshot = this.supervisor.getSnapshot();
+    return {
+      running: snapshot.matches("calibrating"),
+      progress: snapshot.context.calibrationProgress,
+      last: snapshot.context.lastCalibration,
+    };
+  }
+
+  /** Stops the supervisor and closes every device. */
+  async stop(): Promise<void> {
+    this.supervisor.stop();
+    await this.scanner.close();
+  }
+}

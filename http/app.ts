@@ -1,0 +1,117 @@
+/**
+ * The HTTP contract: thin routes that validate input, ask the controller
+ * and render its answer. No route touches a device.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { lensProfiles } from "../config/lenses.ts";
+import type { ScannerService } from "../actors/scanner_service.ts";
+import type { HandoffResult } from "../machines/handoff_types.ts";
+import { parseZSource } from "./handoff_query.ts";
+import { actorStates } from "./state_view.ts";
+
+/** Seconds since the epoch, as the contract's `system_time` and `timestamp`. */
+function epochSeconds(): number {
+  return Date.now() / 1000;
+}
+
+/** Status code for a failed handoff: a device fault is a bad gateway. */
+function statusOfFailure(result: HandoffResult): 422 | 502 {
+  const device = result.error?.device;
+  return device === "autofocus" || device === "mapping" ? 422 : 502;
+}
+
+/**
+ * Builds the HTTP app over a running controller.
+ *
+ * @param service the running controller
+ */
+export function createApp(service: ScannerService): Hono {
+  const app = new Hono();
+  const lensA = lensProfiles(service.config).A;
+
+  app.get("/health", (c) => {
+    const body = {
+      status: service.isUp ? "healthy" : service.phase,
+      system_time: epochSeconds(),
+      phase: service.phase,
+      notice: service.notice,
+      performance: pickHealthPerformance(service),
+    };
+    return c.json(body, service.isUp ? 200 : 503);
+  });
+
+  app.post("/handoff", async (c) => {
+    const parsed = parseZSource(c.req.query("z_source"), lensA);
+    if (!parsed.ok) return c.json({ error: parsed.message }, 400);
+
+    const outcome = await service.requestHandoff(parsed.zSourceUm);
+    if (outcome.kind === "rejected") {
+      return c.json(
+        { success: false, error: outcome.message, reason: outcome.reason },
+        outcome.reason === "busy" ? 409 : 503,
+      );
+    }
+    const result = outcome.result;
+    return c.json(result, result.success ? 200 : statusOfFailure(result));
+  });
+
+  app.get("/stats", (c) =>
+    c.json({
+      performance: service.performance(),
+      mapping: service.mappingReport(),
+      recent_handoffs: service.recentHandoffs().slice(-20).map((result) => ({
+        ...result,
+        samples: result.samples,
+      })),
+      timestamp: epochSeconds(),
+    }));
+
+  app.post("/calibrate", (c) => {
+    const routine = c.req.query("routine") === "true";
+    const outcome = service.startCalibration(routine);
+    if (!outcome.accepted) return c.json({ error: outcome.message }, 409);
+    return c.json({ started: true, routine, follow: "/calibrate/events" }, 202);
+  });
+
+  app.get("/calibrate", (c) => c.json(service.calibrationStatus()));
+
+  app.get("/calibrate/events", (c) =>
+    streamSSE(c, async (stream) => {
+      const stops = [
+        service.on("calibration.progress", (event) => {
+          stream.writeSSE({
+            event: "progress",
+            data: JSON.stringify(event.progress),
+          });
+        }),
+      ];
+      const finished = service.nextCalibrationReport().then((report) =>
+        stream.writeSSE({
+          event: "finished",
+          data: JSON.stringify({ ...report, mapping: undefined }),
+        })
+      );
+      const aborted = new Promise<void>((resolve) =>
+        stream.onAbort(() => resolve())
+      );
+      await Promise.race([finished, aborted]);
+      for (const stop of stops) stop();
+    }));
+
+  app.get("/state", (c) => c.json(actorStates(service.supervisor)));
+
+  return app;
+}
+
+function pickHealthPerformance(service: ScannerService) {
+  const performance = service.performance();
+  return {
+    avg_handoff_time_ms: performance.avg_handoff_time_ms,
+    success_rate: performance.success_rate,
+    cache_hit_rate: performance.cache_hit_rate,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The controller's entry point. Each subcommand lives in `cli/`.
+ *
+ * @module
+ */
+
+import { ConfigError } from "./config/errors.ts";
+import { serveCommand } from "./cli/serve.ts";
+import { handoffCommand } from "./cli/handoff.ts";
+import { autofocusCommand } from "./cli/autofocus.ts";
+import { calibrateCommand } from "./cli/calibrate.ts";
+import { say, UsageError } from "./cli/output.ts";
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  serve: {
+    run: serveCommand,
+    summary:
+      "serve [--config FILE] [--port N] [--host H]   run the HTTP service",
+  },
+  handoff: {
+    run: handoffCommand,
+    summary:
+      "handoff --z-source UM [--config FILE] [--json]   one A->B handoff",
+  },
+  autofocus: {
+    run: autofocusCommand,
+    summary:
+      "autofocus --stack DIR [--z-step-um S] [--json]   autofocus on a recorded focus stack",
+  },
+  calibrate: {
+    run: calibrateCommand,
+    summary:
+      "calibrate [--config FILE] [--routine] [--json]   run the calibration procedure",
+  },
+};
+
+function usage(): string {
+  return [
+    "Usage: main.ts <command> [options]",
+    ...Object.values(COMMANDS).map((command) => `  ${command.summary}`),
+  ].join("\n");
+}
+
+async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command) {
+    say(
+      name === undefined ? usage() : `Unknown command "${name}".\n${usage()}`,
+    );
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      say(error.message);
+      return 2;
+    }
+    if (
+      error instanceof TypeError && error.message.includes("Unknown option")
+    ) {
+      say(`${error.message}\n${usage()}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
