@@ -47,3 +47,31 @@ export async function readBytes(
   }
   return text;
 }
+
+/**
+ * Answers each line the port side sends, until the terminal closes.
+ *
+ * @param pty the pseudo-terminal
+ * @param answer called per line; may write replies itself
+ * @returns a promise that settles when the terminal closes
+ */
+export async function serveLines(
+  pty: PseudoTerminal,
+  answer: (line: string) => void | Promise<void>,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  const chunk = new Uint8Array(256);
+  let pending = "";
+  for (;;) {
+    let count: number;
+    try {
+      count = await pty.read(chunk);
+    } catch {
+      return;
+    }
+    pending += decoder.decode(chunk.subarray(0, count));
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) await answer(line.trim());
+  }
+}
