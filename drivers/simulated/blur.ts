@@ -52,28 +52,34 @@ export function gaussianBlur(
 
   const weights = kernel(sigmaPx);
   const radius = (weights.length - 1) / 2;
-  // Vertical first, over the columns the horizontal pass will read.
+  // Vertical first, over the columns the horizontal pass will read; whole
+  // rows are accumulated at a time so the inner loop runs along memory.
   const colFrom = Math.max(0, fromX - radius);
   const colTo = Math.min(widthPx, toX + radius);
   const vertical = new Float32Array(src.length);
   for (let y = 0; y < heightPx; y++) {
-    for (let x = colFrom; x < colTo; x++) {
-      let acc = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const yy = Math.min(heightPx - 1, Math.max(0, y + k));
-        acc += weights[k + radius] * src[yy * widthPx + x];
+    const outRow = y * widthPx;
+    for (let k = -radius; k <= radius; k++) {
+      const w = weights[k + radius];
+      const inRow = Math.min(heightPx - 1, Math.max(0, y + k)) * widthPx;
+      for (let x = colFrom; x < colTo; x++) {
+        vertical[outRow + x] += w * src[inRow + x];
       }
-      vertical[y * widthPx + x] = acc;
     }
   }
 
+  // Horizontal on a padded copy of each row, so the border needs no checks.
+  const padded = new Float32Array(widthPx + 2 * radius);
   for (let y = 0; y < heightPx; y++) {
     const row = y * widthPx;
+    for (let i = fromX; i < toX + 2 * radius; i++) {
+      const x = Math.min(widthPx - 1, Math.max(0, i - radius));
+      padded[i] = vertical[row + x];
+    }
     for (let x = fromX; x < toX; x++) {
       let acc = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const xx = Math.min(widthPx - 1, Math.max(0, x + k));
-        acc += weights[k + radius] * vertical[row + xx];
+      for (let k = 0; k < weights.length; k++) {
+        acc += weights[k] * padded[x + k];
       }
       out[row + x] = acc;
     }

@@ -42,6 +42,7 @@ interface Platelet {
   xUm: number;
   yUm: number;
   radiusUm: number;
+  granules: { xUm: number; yUm: number }[];
 }
 
 /** One object drawn in a field. */
@@ -100,11 +101,11 @@ export function drawSmear(
     const lobeCount = 2 + Math.floor(prng.next() * 3);
     const lobes = Array.from({ length: lobeCount }, (_, lobe) => {
       const angle = (2 * Math.PI * lobe) / lobeCount + prng.uniform(-0.4, 0.4);
-      const distanceUm = radiusUm * prng.uniform(0.2, 0.35);
+      const distanceUm = radiusUm * prng.uniform(0.3, 0.42);
       return {
         xUm: distanceUm * Math.cos(angle),
         yUm: distanceUm * Math.sin(angle),
-        radiusUm: radiusUm * prng.uniform(0.25, 0.33),
+        radiusUm: radiusUm * prng.uniform(0.3, 0.38),
       };
     });
     const granules = Array.from({ length: 40 }, () => {
@@ -157,11 +158,12 @@ export function drawSmear(
     density * PLATELETS_PER_AREA * areaUm2 / 1e4,
   );
   for (let i = 0; i < plateletCount; i++) {
-    objects.push({
-      kind: "platelet",
-      ...position(),
-      radiusUm: prng.uniform(0.8, 1.4),
-    });
+    const radiusUm = prng.uniform(0.8, 1.4);
+    const granules = Array.from({ length: 4 }, () => ({
+      xUm: prng.uniform(-0.5, 0.5) * radiusUm,
+      yUm: prng.uniform(-0.5, 0.5) * radiusUm,
+    }));
+    objects.push({ kind: "platelet", ...position(), radiusUm, granules });
   }
   return objects;
 }
@@ -237,8 +239,12 @@ function densityAt(object: SmearObject, duUm: number, dvUm: number): number {
   if (object.kind === "platelet") {
     const rho2 = (duUm * duUm + dvUm * dvUm) / object.radiusUm ** 2;
     if (rho2 >= 1) return 0;
-    const granule = Math.cos(duUm * 6) * Math.cos(dvUm * 6) > 0.6 ? 0.25 : 0;
-    return 0.35 * Math.sqrt(1 - rho2) + granule;
+    let od = 0.35 * Math.sqrt(1 - rho2);
+    for (const granule of object.granules) {
+      const d2 = (duUm - granule.xUm) ** 2 + (dvUm - granule.yUm) ** 2;
+      if (d2 < 0.06) od += 0.3 * (1 - d2 / 0.06);
+    }
+    return od;
   }
 
   const rho2 = (duUm * duUm + dvUm * dvUm) / object.radiusUm ** 2;

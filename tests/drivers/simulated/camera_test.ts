@@ -137,3 +137,39 @@ Deno.test("a frame taken while the turret turns is dark", async () => {
   const mean = frame.pixels.reduce((a, b) => a + b, 0) / frame.pixels.length;
   assert.ok(mean < 10, `mean ${mean} DN`);
 });
+
+Deno.test("on a tilted field only the side whose focus the objective is at is sharp", async () => {
+  const { turret, motor, camera, world, config } = makeRig();
+  await turret.switchTo("A");
+  world.presentField({ tiltUmPerFrame: 8 });
+  const quarterUm = config.simulation.frame_width_px *
+    world.pixelSizeUm("A") / 4;
+
+  await motor.moveTo(toStep(world.trueFocusUm("A", undefined, -quarterUm)));
+  const frame = await camera.capture();
+
+  const half = (from: number) => {
+    const widthPx = frame.widthPx / 2;
+    const pixels = new Uint8Array(widthPx * frame.heightPx);
+    for (let y = 0; y < frame.heightPx; y++) {
+      const row = y * frame.widthPx + from;
+      pixels.set(frame.pixels.subarray(row, row + widthPx), y * widthPx);
+    }
+    return gradientEnergy({ widthPx, heightPx: frame.heightPx, pixels });
+  };
+  assert.ok(half(0) > 1.5 * half(frame.widthPx / 2));
+});
+
+Deno.test("brighter illumination gives a brighter frame of the same field", async () => {
+  const { turret, camera, world } = makeRig();
+  await turret.switchTo("A");
+  const mean = (pixels: Uint8Array) =>
+    pixels.reduce((a, b) => a + b, 0) / pixels.length;
+
+  world.setIlluminationLevel(64);
+  const dim = mean((await camera.capture()).pixels);
+  world.setIlluminationLevel(192);
+  const bright = mean((await camera.capture()).pixels);
+
+  assert.ok(bright > dim * 1.1 && bright < dim * 1.6, `${dim} -> ${bright}`);
+});
