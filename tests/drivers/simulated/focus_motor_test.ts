@@ -84,3 +84,31 @@ Deno.test("an injected fault fails the next move only", async () => {
 
   assert.equal(motor.positionUm(), 1);
 });
+
+Deno.test("an abandoned move still completes and is then reported", async () => {
+  const { clock, turret, motor } = makeRig();
+  await turret.switchTo("B");
+  const controller = new AbortController();
+  const move = motor.moveTo(6, controller.signal);
+
+  controller.abort(new Error("handoff aborted"));
+  await assert.rejects(() => move, { message: "handoff aborted" });
+  assert.equal(motor.positionUm(), 0);
+  await clock.sleep(6 / 300 * 1000 + 8);
+
+  assert.equal(motor.positionUm(), 6);
+});
+
+Deno.test("while the turret turns a move uses the slower lens's speed and settle", async () => {
+  const { clock, turret, motor } = makeRig();
+  await turret.switchTo("A");
+  const switching = turret.switchTo("B");
+  await clock.sleep(1);
+
+  const startMs = clock.now();
+  await motor.moveTo(3);
+  const elapsedMs = clock.now() - startMs;
+  await switching;
+
+  assert.ok(Math.abs(elapsedMs - (3 / 300 * 1000 + 8)) < 1e-6);
+});
