@@ -9,6 +9,9 @@
  * - With temperature compensation the two thermal terms are added when the
  *   points span at least MIN_TEMPERATURE_SPAN_C; over a narrower span they
  *   cannot be told from noise, so they are left out and a note says so.
+ *   When z and temperature moved together (a sweep in z order while the
+ *   room warmed) the fit still runs, with a note, and the leverage of
+ *   points off the sweep's path lowers their confidence.
  *
  * @module
  */
@@ -28,6 +31,8 @@ export type ModelType = "LINEAR" | "POLYNOMIAL" | "ADAPTIVE";
 export const MIN_Z_SPAN_UM = 1;
 /** Smallest temperature span over which thermal terms are fitted, C. */
 export const MIN_TEMPERATURE_SPAN_C = 0.5;
+/** Above this |correlation| of z and temperature the fit warns. */
+export const MAX_Z_TEMPERATURE_CORRELATION = 0.8;
 
 /** The chosen model and how it was chosen. */
 export interface ModelSelection {
@@ -67,6 +72,17 @@ export function selectModel(
       `temperature spanned ${
         spanC.toFixed(2)
       } C, under the ${MIN_TEMPERATURE_SPAN_C} C needed to fit thermal terms: none fitted, so predictions away from the calibration temperature are flagged out of range`,
+    );
+  }
+
+  const correlation = Math.abs(
+    correlationOf(points.map((point) => point.zAUm), temperatures),
+  );
+  if (thermal && correlation > MAX_Z_TEMPERATURE_CORRELATION) {
+    notes.push(
+      `lens-A z and temperature changed together (correlation ${
+        correlation.toFixed(2)
+      }): the thermal terms are poorly determined and predictions away from the calibration's path have low confidence; collect the points in shuffled z order`,
     );
   }
 
@@ -156,6 +172,20 @@ function checkSpread(
       } positions over ${MIN_Z_SPAN_UM} um or more of the z range`,
     );
   }
+}
+
+function correlationOf(xs: number[], ys: number[]): number {
+  const meanX = xs.reduce((sum, x) => sum + x, 0) / xs.length;
+  const meanY = ys.reduce((sum, y) => sum + y, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  xs.forEach((x, i) => {
+    sxy += (x - meanX) * (ys[i] - meanY);
+    sxx += (x - meanX) ** 2;
+    syy += (ys[i] - meanY) ** 2;
+  });
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }
 
 function distinctCount(points: CalibrationPoint[]): number {

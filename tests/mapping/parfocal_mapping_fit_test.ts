@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { assertThrowsWith } from "./_assert_near.ts";
-import { drawPoints, META, options, trueZBUm } from "./_synthetic.ts";
+import {
+  drawPoints,
+  META,
+  options,
+  seededNormal,
+  trueZBUm,
+} from "./_synthetic.ts";
 import {
   mappingOptionsFromConfig,
   ParfocalMapping,
@@ -176,4 +182,28 @@ Deno.test("mappingOptionsFromConfig reads the parfocal and cache settings", () =
     confidenceThreshold: 0.95,
     cacheSize: 7,
   });
+});
+
+Deno.test("fit warns and lowers off-path confidence when z and temperature moved together", () => {
+  const noise = seededNormal(6);
+  const points = drawPoints({ seed: 6, count: 28 }).map((point, i) => {
+    // A sweep in z order while the room warms 3 C, read by a 0.02 C sensor.
+    const temperatureC = 21 + 3 * i / 27 + 0.02 * noise();
+    return {
+      ...point,
+      temperatureC,
+      zBUm: trueZBUm(point.zAUm, temperatureC) + 0.03 * noise(),
+    };
+  });
+
+  const mapping = ParfocalMapping.fit(points, options("POLYNOMIAL"), META);
+
+  assert.match(
+    mapping.fitNotes.join(" "),
+    /changed together .*shuffled z order/,
+  );
+  const onPath = mapping.predict(-7, 21.2);
+  const offPath = mapping.predict(-7, 23.8);
+  assert.ok(offPath.uncertaintyUm > 5 * onPath.uncertaintyUm);
+  assert.ok(offPath.confidence < 0.95);
 });
