@@ -13,7 +13,7 @@
 import { dirname, isAbsolute, resolve, sep } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { DEFAULT_CONFIG_YAML } from "../config/default_config.ts";
-import { uplotAssetDir } from "../http/dashboard/assets.ts";
+import { dashboardAssetDirs } from "../http/dashboard/assets.ts";
 import {
   ptyFiles,
   type SerialBindingFiles,
@@ -23,6 +23,7 @@ import {
 /** Subcommands of `main.ts` that run with derived flags. */
 export type LaunchCommand =
   | "serve"
+  | "handoff"
   | "validate"
   | "diagnose"
   | "calibrate"
@@ -47,6 +48,7 @@ interface CommandNeeds {
 
 const NEEDS: Record<LaunchCommand, CommandNeeds> = {
   serve: need({ data: true, devices: true, network: true }),
+  handoff: need({ data: true, devices: true }),
   validate: need({ data: true, devices: true, network: true }),
   diagnose: need({ data: true, devices: true }),
   calibrate: need({ data: true, devices: true }),
@@ -95,8 +97,8 @@ export interface DeriveFlagsOptions {
   inspectUrl?: string;
   /** FFI files of the serial binding; default {@linkcode serialBindingFiles}. */
   serialFiles?: () => SerialBindingFiles;
-  /** Folder of the chart library's files; default {@linkcode uplotAssetDir}. */
-  chartAssetDir?: () => string;
+  /** Folders the dashboard serves; default {@linkcode dashboardAssetDirs}. */
+  dashboardDirs?: () => string[];
 }
 
 /** The permission lists of a command, before they become flags. */
@@ -159,7 +161,7 @@ export function derivePermissions(
       set.net.push(urlHostPort(telemetry.endpoint));
     }
     if (options.inspectUrl) set.net.push(urlHostPort(options.inspectUrl));
-    set.read.push((options.chartAssetDir ?? uplotAssetDir)());
+    set.read.push(...(options.dashboardDirs ?? dashboardAssetDirs)());
   }
 
   set.env.push(...configVariables(options), ...RUNTIME_ENV_VARS);

@@ -39,6 +39,47 @@ export function launchArgs(config: Config, options: LaunchOptions): string[] {
   return args;
 }
 
+/** Files the compiled binary must embed: they are read, not imported. */
+export const COMPILE_INCLUDES = [
+  "node_modules/uplot/dist",
+  "http/dashboard/static",
+] as const;
+
+/** Options of {@linkcode compileArgs}. */
+export interface CompileOptions extends LaunchOptions {
+  /** Where the binary goes; default `dist/autofocus`. */
+  outputPath?: string;
+}
+
+/**
+ * The argument vector of `deno compile` for a single binary that runs one
+ * command with the same flags as {@linkcode launchArgs}; the command and
+ * `--config` are baked in as the binary's default arguments.
+ *
+ * Not verified here: `deno compile` downloads a runtime this network
+ * refuses.
+ *
+ * @param config the validated configuration
+ * @param options the command, configuration path and output
+ * @returns `[deno, "compile", "--no-prompt", ...flags, ...includes, ...]`
+ * @throws {RangeError} when a path cannot be named in a flag
+ */
+export function compileArgs(config: Config, options: CompileOptions): string[] {
+  const args = [
+    options.denoPath ?? "deno",
+    "compile",
+    "--no-prompt",
+    ...deriveDenoFlags(config, options),
+    ...COMPILE_INCLUDES.flatMap((path) => ["--include", path]),
+    "--output",
+    options.outputPath ?? "dist/autofocus",
+    options.mainPath ?? "main.ts",
+    options.command,
+  ];
+  if (options.configPath) args.push("--config", options.configPath);
+  return args;
+}
+
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /**

@@ -46,6 +46,24 @@ export function uplotAssetDir(): string {
 }
 
 /**
+ * The folder of the dashboard's own page, script and style sheet.
+ *
+ * @returns the absolute path of `http/dashboard/static`
+ */
+export function dashboardStaticDir(): string {
+  return fileURLToPath(new URL("./static", import.meta.url));
+}
+
+/**
+ * Every folder the dashboard reads, to name in `--allow-read`.
+ *
+ * @returns the page's folder and uPlot's
+ */
+export function dashboardAssetDirs(): string[] {
+  return [dashboardStaticDir(), uplotAssetDir()];
+}
+
+/**
  * Reads uPlot's script and style sheet.
  *
  * @param dir the folder to read from; default {@linkcode uplotAssetDir}

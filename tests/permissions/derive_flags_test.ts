@@ -8,7 +8,11 @@ import {
   type DeriveFlagsOptions,
   derivePermissions,
 } from "../../permissions/derive_flags.ts";
-import { formatLaunchCommand, shellQuote } from "../../permissions/launch.ts";
+import {
+  compileArgs,
+  formatLaunchCommand,
+  shellQuote,
+} from "../../permissions/launch.ts";
 
 const SAMPLE_PATH = "/work/shared/fixtures/production.yaml";
 const SAMPLE_TEXT = Deno.readTextFileSync(SAMPLE_PATH);
@@ -16,10 +20,11 @@ const LIBC = "/lib/x86_64-linux-gnu/libc.so.6";
 const NATIVE = "/srv/nm/@serialport/bindings-cpp/prebuilds/linux-x64/b.node";
 const NATIVE_DIR = "/srv/nm/@serialport/bindings-cpp";
 const CHARTS = "/srv/nm/uplot/dist";
+const PAGES = "/opt/autofocus/http/dashboard/static";
 
-const fixedFiles: Pick<DeriveFlagsOptions, "serialFiles" | "chartAssetDir"> = {
+const fixedFiles: Pick<DeriveFlagsOptions, "serialFiles" | "dashboardDirs"> = {
   serialFiles: () => ({ ffi: [LIBC, NATIVE], read: [NATIVE_DIR] }),
-  chartAssetDir: () => CHARTS,
+  dashboardDirs: () => [PAGES, CHARTS],
 };
 
 function sample(edit: (text: string) => string = (text) => text): Config {
@@ -51,6 +56,7 @@ Deno.test("serve on the sample config names exactly its paths, devices and hosts
       "/dev/ttyUSB1",
       "/dev/ttyUSB2",
       NATIVE_DIR,
+      PAGES,
       CHARTS,
     ].join(","),
     "--allow-write=" + [
@@ -70,6 +76,7 @@ Deno.test("deriveDenoFlags never grants everything, programs or system data", ()
   for (
     const command of [
       "serve",
+      "handoff",
       "validate",
       "diagnose",
       "calibrate",
@@ -119,7 +126,7 @@ Deno.test("a simulated scanner gets no FFI, no device and no telemetry host", ()
   assert.deepEqual(permissions.ffi, []);
   assert.deepEqual(permissions.net, ["127.0.0.1:8080"]);
   assert.deepEqual(permissions.env, ["LOG_TOKENS", "LOG_STREAM"]);
-  assert.deepEqual(permissions.read, ["/opt/autofocus/var", CHARTS]);
+  assert.deepEqual(permissions.read, ["/opt/autofocus/var", PAGES, CHARTS]);
   assert.deepEqual(permissions.write, ["/opt/autofocus/var"]);
 });
 
@@ -208,10 +215,40 @@ Deno.test("formatLaunchCommand prints a runnable, quoted deno run line", () => {
   assert.equal(
     line,
     "/usr/local/bin/deno run --no-prompt " +
-      "'--allow-read=/etc/auto focus.yaml,/opt/autofocus/var,/srv/nm/uplot/dist' " +
+      `'--allow-read=/etc/auto focus.yaml,/opt/autofocus/var,${PAGES},${CHARTS}' ` +
       "--allow-write=/opt/autofocus/var --allow-net=127.0.0.1:8080 " +
       "--allow-env=LOG_TOKENS,LOG_STREAM " +
       "main.ts serve --config '/etc/auto focus.yaml'",
   );
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
+});
+
+Deno.test("compileArgs bakes the same flags, the read-only assets and the command in", () => {
+  const config = parseConfig(DEFAULT_CONFIG_YAML, "default", () => undefined);
+  const options = {
+    command: "serve" as const,
+    configPath: "/etc/autofocus.yaml",
+    configText: DEFAULT_CONFIG_YAML,
+    cwd: "/opt/autofocus",
+    ...fixedFiles,
+  };
+
+  const args = compileArgs(config, options);
+
+  assert.deepEqual(args, [
+    "deno",
+    "compile",
+    "--no-prompt",
+    ...deriveDenoFlags(config, options),
+    "--include",
+    "node_modules/uplot/dist",
+    "--include",
+    "http/dashboard/static",
+    "--output",
+    "dist/autofocus",
+    "main.ts",
+    "serve",
+    "--config",
+    "/etc/autofocus.yaml",
+  ]);
 });
