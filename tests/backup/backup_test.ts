@@ -1,0 +1,253 @@
+import assert from "node:assert/strict";
+import { createBackup } from "../../backup/create.ts";
+import { BackupError } from "../../backup/errors.ts";
+import { verifyBackup } from "../../backup/manifest.ts";
+import { newestGoodBackup, restoreBackup } from "../../backup/restore.ts";
+import { openHistory } from "../../history/history.ts";
+import {
+  addHandoffs,
+  CONFIG_TEXT,
+  liveScanner,
+  SCANNER,
+  snapshot,
+} from "./_fixture.ts";
+
+const RETENTION = { days: 30, maxCount: 10 };
+const AT = new Date(Date.UTC(2025, 2, 1, 2, 0, 0));
+
+async function withLive(
+  fn: (live: Awaited<ReturnType<typeof liveScanner>>) => Promise<void>,
+) {
+  const live = await liveScanner();
+  try {
+    await fn(live);
+  } finally {
+    live.history.close();
+    await Deno.remove(live.root, { recursive: true });
+  }
+}
+
+function backupOf(live: Awaited<ReturnType<typeof liveScanner>>, at = AT) {
+  return createBackup({
+    location: live.location,
+    scannerName: SCANNER,
+    calibrationFile: live.calibrationFile,
+    configFile: live.configFile,
+    history: live.history,
+    logDir: live.logDir,
+    retention: RETENTION,
+    now: () => at,
+  });
+}
+
+Deno.test("createBackup writes a complete, checksummed backup under its timestamped name", async () => {
+  await withLive(async (live) => {
+    const result = await backupOf(live);
+
+    assert.equal(result.name, "backup_20250301_020000");
+    assert.deepEqual(
+      [...(await snapshot(live.location)).keys()].sort(),
+      [
+        "backup_20250301_020000/calibration.json",
+        "backup_20250301_020000/config.yaml",
+        "backup_20250301_020000/history.sqlite",
+        "backup_20250301_020000/logs/autofocus.log",
+        "backup_20250301_020000/logs/autofocus.log.1",
+        "backup_20250301_020000/manifest.json",
+      ],
+    );
+    const manifest = JSON.parse(
+      await Deno.readTextFile(`${result.path}/manifest.json`),
+    );
+    assert.equal(manifest.format, "autofocus-backup");
+    assert.equal(manifest.format_version, 1);
+    assert.equal(manifest.scanner_name, SCANNER);
+    assert.equal(manifest.created_at, "2025-03-01T02:00:00.000Z");
+    assert.match(manifest.files[0].sha256, /^[0-9a-f]{64}$/);
+    assert.equal(
+      await Deno.readTextFile(`${result.path}/config.yaml`),
+      CONFIG_TEXT,
+    );
+    assert.deepEqual(
+      await verifyBackup(result.path, { scannerName: SCANNER }),
+      {
+        ok: true,
+        problems: [],
+        manifest,
+      },
+    );
+
+    const copy = openHistory(`${result.path}/history.sqlite`);
+    try {
+      assert.equal(copy.counts().handoffs, 3);
+    } finally {
+      copy.close();
+    }
+  });
+});
+
+Deno.test("a backup restores calibration, configuration and history as they were", async () => {
+  await withLive(async (live) => {
+    const { path } = await backupOf(live);
+    await Deno.writeTextFile(live.calibrationFile, '{"rms_error_um":0.9}\n');
+    await Deno.writeTextFile(live.configFile, "changed: true\n");
+    addHandoffs(live.history, 5);
+    live.history.close();
+
+    const result = await restoreBackup(path, {
+      scannerName: SCANNER,
+      calibrationFile: live.calibrationFile,
+      configFile: live.configFile,
+      historyFile: live.historyFile,
+    });
+
+    assert.deepEqual(result.restored, [
+      live.calibrationFile,
+      live.configFile,
+      live.historyFile,
+    ]);
+    assert.equal(
+      await Deno.readTextFile(live.calibrationFile),
+      '{"rms_error_um":0.05}\n',
+    );
+    assert.equal(await Deno.readTextFile(live.configFile), CONFIG_TEXT);
+    live.history = openHistory(live.historyFile);
+    assert.equal(live.history.counts().handoffs, 3);
+    const leftovers = [...(await snapshot(`${live.root}/var`)).keys()].filter(
+      (name) => /restore/.test(name),
+    );
+    assert.deepEqual(leftovers, []);
+  });
+});
+
+Deno.test("a damaged backup is refused with the reason and nothing is changed", async () => {
+  await withLive(async (live) => {
+    const { path } = await backupOf(live);
+    await Deno.writeTextFile(
+      `${path}/calibration.json`,
+      '{"rms_error_um":0.06}\n',
+    );
+    await Deno.writeTextFile(live.calibrationFile, '{"current":true}\n');
+    const before = await snapshot(live.root);
+
+    await assert.rejects(
+      restoreBackup(path, {
+        scannerName: SCANNER,
+        calibrationFile: live.calibrationFile,
+        configFile: live.configFile,
+      }),
+      (error: unknown) =>
+        error instanceof BackupError &&
+        error.problems.includes(
+          "calibration.json does not match its checksum",
+        ) &&
+        /nothing was changed/.test(error.message),
+    );
+    assert.deepEqual(await snapshot(live.root), before);
+  });
+});
+
+Deno.test("a backup of another scanner is refused and nothing is changed", async () => {
+  await withLive(async (live) => {
+    const { path } = await backupOf(live);
+    const before = await snapshot(live.root);
+
+    await assert.rejects(
+      restoreBackup(path, {
+        scannerName: "Hematology Scanner #2",
+        calibrationFile: live.calibrationFile,
+      }),
+      /belongs to scanner "Hematology Scanner #1", not "Hematology Scanner #2"/,
+    );
+    assert.deepEqual(await snapshot(live.root), before);
+  });
+});
+
+Deno.test("a directory without a manifest is refused as incomplete", async () => {
+  await withLive(async (live) => {
+    const { path } = await backupOf(live);
+    await Deno.remove(`${path}/manifest.json`);
+
+    const verification = await verifyBackup(path, { scannerName: SCANNER });
+
+    assert.equal(verification.ok, false);
+    assert.match(verification.problems[0], /manifest\.json: it is missing/);
+  });
+});
+
+Deno.test("a restore that fails part way puts every original file back", async () => {
+  await withLive(async (live) => {
+    const { path } = await backupOf(live);
+    await Deno.writeTextFile(live.calibrationFile, '{"current":true}\n');
+    live.history.close();
+    const before = await snapshot(live.root);
+
+    await assert.rejects(
+      restoreBackup(path, {
+        scannerName: SCANNER,
+        calibrationFile: live.calibrationFile,
+        configFile: live.configFile,
+        historyFile: live.historyFile,
+      }, {
+        rename: (from, to) => {
+          if (to === live.historyFile && from.includes(".restore-")) {
+            return Promise.reject(new Error("simulated disk failure"));
+          }
+          return Deno.rename(from, to);
+        },
+      }),
+      /the original files are back in place[\s\S]*simulated disk failure/,
+    );
+    assert.deepEqual(await snapshot(live.root), before);
+    live.history = openHistory(live.historyFile);
+  });
+});
+
+Deno.test("newestGoodBackup skips a damaged newer backup", async () => {
+  await withLive(async (live) => {
+    const older = await backupOf(live, new Date(Date.UTC(2025, 2, 1)));
+    const newer = await backupOf(live, new Date(Date.UTC(2025, 2, 2)));
+    await Deno.writeTextFile(`${newer.path}/config.yaml`, "tampered\n");
+
+    assert.equal(
+      await newestGoodBackup(live.location, { scannerName: SCANNER }),
+      older.path,
+    );
+    assert.equal(
+      await newestGoodBackup(`${live.root}/nowhere`, { scannerName: SCANNER }),
+      undefined,
+    );
+  });
+});
+
+Deno.test("a backup without a calibration yet says so in its manifest", async () => {
+  await withLive(async (live) => {
+    await Deno.remove(live.calibrationFile);
+
+    const { manifest } = await backupOf(live);
+
+    assert.ok(manifest.files.every((file) => file.path !== "calibration.json"));
+    assert.match(
+      manifest.missing[0],
+      /calibration\.json: .* does not exist yet/,
+    );
+  });
+});
+
+Deno.test("a failed backup leaves no partial directory behind", async () => {
+  await withLive(async (live) => {
+    await assert.rejects(
+      createBackup({
+        location: live.location,
+        scannerName: SCANNER,
+        calibrationFile: live.calibrationFile,
+        history: { backupTo: () => Promise.reject(new Error("disk full")) },
+        logDir: live.logDir,
+        retention: RETENTION,
+        now: () => AT,
+      }),
+      /Cannot create a backup in .*: disk full/,
+    );
+    assert.deepEqual([...(await snapshot(live.location)).keys()], []);
+  });
+});
