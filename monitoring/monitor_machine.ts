@@ -49,6 +49,18 @@ export interface MonitorInput {
   minHandoffs?: number;
   /** Budgets for the health score; the guide's by default. */
   budgets?: HealthBudgets;
+  /** Called after each good check, e.g. to update the metrics' gauges. */
+  onCheck?: (check: MonitorCheck) => void;
+}
+
+/** What one good check found, as passed to `onCheck`. */
+export interface MonitorCheck {
+  /** The window read. */
+  stats: PerformanceStats;
+  /** Its health score. */
+  health: HealthScore;
+  /** Alerts active after the check. */
+  active: AlertKind[];
 }
 
 /** The monitor machine's context. */
@@ -147,6 +159,20 @@ export const monitorMachine = setup({
         }
       }
     },
+    notifyCheck: ({ context }) => {
+      if (!context.onCheck || !context.stats || !context.health) return;
+      try {
+        context.onCheck({
+          stats: context.stats,
+          health: context.health,
+          active: context.active,
+        });
+      } catch (error) {
+        context.logger.error("The monitor's onCheck callback failed: {cause}", {
+          cause: describe(error),
+        });
+      }
+    },
     logCheck: ({ context }) => {
       context.logger.debug(
         "Performance over {count} handoffs: health {score}/100",
@@ -194,6 +220,7 @@ export const monitorMachine = setup({
               params: ({ event }) => ({ stats: event.output }),
             },
             "recordAlertChanges",
+            "notifyCheck",
             "logCheck",
           ],
         },

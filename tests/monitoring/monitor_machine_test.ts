@@ -229,3 +229,26 @@ Deno.test("monitor logs a history write failure and keeps running", async () => 
     /disk I\/O error/,
   );
 });
+
+Deno.test("monitor hands each good check to onCheck for the metrics", async () => {
+  const seen: string[][] = [];
+  await runChecks({
+    clock: new SimulatedClock(),
+    input: {
+      readStats: script(
+        windowStats({ avgHandoffMs: 500 }),
+        windowStats({ avgHandoffMs: 100 }),
+      ).read,
+      thresholds: THRESHOLDS,
+      alertStore: {
+        activeAlerts: () => [],
+        raiseAlert: () => ({} as never),
+        clearAlert: () => undefined,
+      },
+      logger: new RecordingLogger(),
+      onCheck: (check) => seen.push(check.active),
+    },
+  }, 2);
+
+  assert.deepEqual(seen.slice(0, 2), [["handoff_time"], []]);
+});
