@@ -21,6 +21,7 @@ import { DeviceError } from "../drivers/errors.ts";
 import type { TurretReply } from "../machines/turret_machine.ts";
 import type { FocusMotorReply } from "../machines/focus_motor_machine.ts";
 import { ask } from "./ask.ts";
+import { runToCompletion } from "./run_machine.ts";
 
 /** The actors a session talks to. */
 export interface DeviceSessionOptions {
@@ -95,31 +96,18 @@ export class DeviceSession {
   }
 
   /**
-   * Runs a machine to its final state and returns its output; aborting the
-   * signal stops it, which cancels whatever it had invoked.
+   * Runs a machine to its final state on this session's clock and returns
+   * its output; aborting the signal stops it.
    */
-  async run<Machine extends AnyStateMachine>(
+  run<Machine extends AnyStateMachine>(
     machine: Machine,
     input: InputFrom<Machine>,
     signal?: AbortSignal,
   ): Promise<OutputFrom<Machine>> {
-    signal?.throwIfAborted();
-    const actor = createActor(machine, {
-      input,
+    return runToCompletion(machine, input, {
       clock: this.#options.clock,
       inspect: this.#options.inspect,
+      signal,
     });
-    let onAbort = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal?.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-    try {
-      actor.start();
-      return await Promise.race([toPromise(actor), aborted]);
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-      actor.stop();
-    }
   }
 }

@@ -52,8 +52,6 @@ export async function serveCommand(args: string[]): Promise<number> {
       ),
   );
   if (service.notice) say(service.notice);
-  const phase = await service.whenStarted();
-  say(`controller ${phase}${service.notice ? `: ${service.notice}` : ""}`);
 
   const stop = async () => {
     say("Stopping");

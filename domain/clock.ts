@@ -56,14 +56,43 @@ export class RealClock implements Clock {
     return performance.now();
   }
 
-  /** Schedules `fn` on the runtime's timer queue. */
+  #nextId = 1;
+  #handles = new Map<number, ReturnType<typeof setTimeout>>();
+
+  /**
+   * Schedules `fn` to run once at least `delayMs` have passed on
+   * {@linkcode RealClock.now}. Runtime timers work in whole milliseconds and
+   * may fire a fraction early by `performance.now()`; code that checks the
+   * time when woken (a simulated motor deciding whether it has settled)
+   * must never see the deadline still ahead, so an early wake re-arms.
+   */
   setTimeout(fn: () => void, delayMs: number): TimerId {
-    return setTimeout(fn, delayMs);
+    const id = this.#nextId++;
+    const dueMs = this.now() + Math.max(0, delayMs);
+    const arm = (waitMs: number) => {
+      this.#handles.set(
+        id,
+        setTimeout(() => {
+          const remainingMs = dueMs - this.now();
+          if (remainingMs > 0) {
+            arm(Math.ceil(remainingMs));
+            return;
+          }
+          this.#handles.delete(id);
+          fn();
+        }, waitMs),
+      );
+    };
+    arm(Math.max(0, delayMs));
+    return id;
   }
 
-  /** Cancels a runtime timer. */
+  /** Cancels a timer set by {@linkcode RealClock.setTimeout}. */
   clearTimeout(id: TimerId): void {
-    clearTimeout(id as ReturnType<typeof setTimeout>);
+    const handle = this.#handles.get(id as number);
+    if (handle === undefined) return;
+    clearTimeout(handle);
+    this.#handles.delete(id as number);
   }
 
   /** Waits `delayMs` of real time. */

@@ -23,7 +23,7 @@ import type {
   SearchStrategyName,
 } from "../focus/types.ts";
 import { FOCUS_METRICS } from "../focus/metrics/mod.ts";
-import { createSearch } from "../focus/search/mod.ts";
+import { createSearch, type SearchOptions } from "../focus/search/mod.ts";
 import type { FocusMotorReply } from "./focus_motor_machine.ts";
 import { describeError } from "./_errors.ts";
 
@@ -45,6 +45,8 @@ export interface AutofocusInput {
   metricOptions?: MetricOptions;
   /** Bounds and hints of the search. */
   request: SearchRequest;
+  /** Tuning of the search, e.g. the grid a recorded stack allows. */
+  searchOptions?: SearchOptions;
 }
 
 /** How an autofocus run ended. */
@@ -159,7 +161,7 @@ export const autofocusMachine = setup({
   id: "autofocus",
   context: ({ input }) => ({
     ...input,
-    search: createSearch(input.strategy, input.request),
+    search: createSearch(input.strategy, input.request, input.searchOptions),
     samples: [],
     step: null,
     settledZUm: null,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SimulatedClock } from "../../domain/clock.ts";
+import { RealClock, SimulatedClock } from "../../domain/clock.ts";
 
 Deno.test("simulated sleeps started together overlap in simulated time", async () => {
   const clock = new SimulatedClock();
@@ -37,4 +37,14 @@ Deno.test("simulated timers fire in due order, ties in the order they were set",
 
   assert.deepEqual(order, ["a", "b", "c"]);
   assert.equal(clock.now(), 120);
+});
+
+Deno.test("a real-clock sleep never ends before its deadline by the clock's own reading", async () => {
+  const clock = new RealClock();
+
+  for (const delayMs of [0.4, 1.7, 3.3]) {
+    const startedMs = clock.now();
+    await clock.sleep(delayMs);
+    assert.ok(clock.now() - startedMs >= delayMs);
+  }
 });
