@@ -6,14 +6,12 @@
  * @module
  */
 
-import {
-  type AnyActorRef,
-  type AnyStateMachine,
-  createActor,
-  type InputFrom,
-  type InspectionEvent,
-  type OutputFrom,
-  toPromise,
+import type {
+  AnyActorRef,
+  AnyStateMachine,
+  InputFrom,
+  InspectionEvent,
+  OutputFrom,
 } from "xstate";
 import type { Clock } from "../domain/clock.ts";
 import type { LensId } from "../domain/lens.ts";

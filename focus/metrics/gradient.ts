@@ -1,37 +1,35 @@
 /**
- * Gradient metrics: Tenengrad (squared 3x3 Sobel gradient, mirrored
- * borders, no threshold, as OpenCV's `Sobel(img, CV_64F, ...)`) and Brenner
- * (squared differences two pixels apart, inside the region only).
+ * Gradient metrics in plain TypeScript: Tenengrad (squared 3x3 Sobel
+ * gradient, mirrored borders, no threshold) and Brenner (squared
+ * differences two pixels apart, inside the region only).
  *
  * @module
  */
 
 import type { GrayImage } from "../../domain/frame.ts";
 import type { MetricOptions } from "../types.ts";
-import { gridCount, resolveScan, rowOffset } from "./_scan.ts";
+import { gridCount, resolveScan, rowOffset, type Scan } from "./_scan.ts";
 
 /**
- * Tenengrad: the mean of gx^2 + gy^2 over the 3x3 Sobel gradients. Broad,
- * smooth and unimodal on real stacks, which suits peak fitting.
+ * Sum of gx^2 + gy^2 over the 3x3 Sobel gradients at grid columns
+ * `fromX, fromX + step, ...` below `toX` of every grid row, with borders
+ * mirrored at the region's edges (REFLECT_101).
  *
- * @param image the frame to score
- * @param options region (scored as if cropped) and subsampling
- * @returns the mean squared gradient magnitude, in grey levels squared
- * @throws {RangeError} when the options do not fit the frame
+ * @param scan the resolved region
+ * @param fromX first column, region coordinates
+ * @param toX one past the last column
+ * @returns the exact integer sum (below 2^53 for any camera frame)
  */
-export function tenengrad(image: GrayImage, options?: MetricOptions): number {
-  const scan = resolveScan(image, options, 3);
+export function sobelEnergySum(scan: Scan, fromX: number, toX: number): number {
   const { pixels: p, widthPx: w, heightPx: h, step } = scan;
   const lastX = w - 1;
-  let count = 0;
   let sum = 0;
   for (let y = 0; y < h; y += step) {
     const c = rowOffset(scan, y);
     const u = rowOffset(scan, y - 1);
     const d = rowOffset(scan, y + 1);
     let rowSum = 0;
-    for (let x = 0; x <= lastX; x += step) {
-      // Mirror the neighbour columns at the region's edges (REFLECT_101).
+    for (let x = fromX; x < toX; x += step) {
       const xl = x === 0 ? 1 : x - 1;
       const xr = x === lastX ? lastX - 1 : x + 1;
       const gx = p[u + xr] - p[u + xl] + 2 * (p[c + xr] - p[c + xl]) +
@@ -41,9 +39,28 @@ export function tenengrad(image: GrayImage, options?: MetricOptions): number {
       rowSum += gx * gx + gy * gy;
     }
     sum += rowSum;
-    count += gridCount(0, w, step);
   }
-  return sum / count;
+  return sum;
+}
+
+/**
+ * Tenengrad in plain TypeScript: the mean of gx^2 + gy^2 over the 3x3
+ * Sobel gradients, as OpenCV's `Sobel(img, CV_64F, ...)` with its default
+ * borders. The reference for the SIMD kernel, and its fallback.
+ *
+ * @param image the frame to score
+ * @param options region (scored as if cropped) and subsampling
+ * @returns the mean squared gradient magnitude, in grey levels squared
+ * @throws {RangeError} when the options do not fit the frame
+ */
+export function tenengradScalar(
+  image: GrayImage,
+  options?: MetricOptions,
+): number {
+  const scan = resolveScan(image, options, 3);
+  const count = gridCount(0, scan.widthPx, scan.step) *
+    gridCount(0, scan.heightPx, scan.step);
+  return sobelEnergySum(scan, 0, scan.widthPx) / count;
 }
 
 /**

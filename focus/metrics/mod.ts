@@ -17,7 +17,8 @@
 import type { LensId } from "../../domain/lens.ts";
 import type { FocusMetric, FocusMetricName } from "../types.ts";
 import { bandEnergy } from "./band.ts";
-import { brenner, tenengrad } from "./gradient.ts";
+import { brenner } from "./gradient.ts";
+import { tenengrad } from "./tenengrad.ts";
 import { laplacianEnergy, laplacianVariance } from "./laplacian.ts";
 import { normalizedVariance, vollathF4 } from "./statistics.ts";
 

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { decode } from "fast-png";
+import { fileURLToPath } from "node:url";
 import type { GrayImage } from "../../domain/frame.ts";
+import { loadImageStack } from "../../drivers/image_stack.ts";
 
 /** Where the real stack lives, relative to the repository root. */
 export const REAL_STACK_DIR = new URL(
@@ -23,34 +24,13 @@ export const REAL_SLICE_COUNT = 17;
 let cache: GrayImage[] | undefined;
 
 /**
- * Decodes every slice of the real stack, `1.png` first.
+ * Loads every slice of the real stack once per process, `1.png` first.
  *
  * @returns the 17 slices as 8-bit grayscale images
- * @throws {Error} when a slice is not 8-bit grayscale
  */
 export async function loadRealStack(): Promise<GrayImage[]> {
-  if (cache) return cache;
-  const slices: GrayImage[] = [];
-  for (let i = 1; i <= REAL_SLICE_COUNT; i++) {
-    const bytes = await Deno.readFile(new URL(`${i}.png`, REAL_STACK_DIR));
-    const png = decode(bytes);
-    if (png.channels !== 1 || png.depth !== 8) {
-      throw new Error(
-        `Cannot use slice ${i}.png: it has ${png.channels} channels of ${png.depth} bits, expected 8-bit grayscale`,
-      );
-    }
-    slices.push({
-      widthPx: png.width,
-      heightPx: png.height,
-      pixels: new Uint8Array(
-        png.data.buffer,
-        png.data.byteOffset,
-        png.data.length,
-      ),
-    });
-  }
-  cache = slices;
-  return slices;
+  cache ??= await loadImageStack(fileURLToPath(REAL_STACK_DIR));
+  return cache;
 }
 
 /**
