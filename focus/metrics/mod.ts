@@ -43,7 +43,10 @@ export const FOCUS_METRIC_NAMES: readonly FocusMetricName[] = Object.freeze(
  * The metric each lens uses when configuration names none: Tenengrad for
  * both. On the real stack its curve is smooth and unimodal with a 4.6x
  * peak-to-floor ratio (the Laplacian's is 2x over a bumpy floor), and its
- * Sobel smoothing tolerates camera noise that a Laplacian amplifies.
+ * Sobel smoothing tolerates camera noise that a Laplacian amplifies (on
+ * the simulated smear the Laplacian's floor is 70-95% of its peak,
+ * Tenengrad's under 30%). Its WebAssembly SIMD kernel scores a full frame
+ * faster than OpenCV's native Laplacian variance.
  */
 export const DEFAULT_METRIC_BY_LENS: Readonly<
   Record<LensId, FocusMetricName>
