@@ -55,8 +55,12 @@ export function nativeBindingPath(): string {
       `Cannot use serial ports on ${Deno.build.os}/${Deno.build.arch}: only Linux on x86_64 or aarch64 is supported`,
     );
   }
-  const packageJson = require.resolve("@serialport/bindings-cpp/package.json");
-  return packageJson.replace(/package\.json$/, `prebuilds/${file}`);
+  // import.meta.resolve finds the package without the directory walk of
+  // require.resolve, which would need read access above node_modules.
+  const packageUrl = import.meta.resolve(
+    "@serialport/bindings-cpp/package.json",
+  );
+  return decodeURIComponent(new URL(`prebuilds/${file}`, packageUrl).pathname);
 }
 
 /**

@@ -19,11 +19,6 @@
  */
 
 import { type Clock, RealClock, type TimerId } from "../domain/clock.ts";
-import {
-  DeviceDisconnectedError,
-  DeviceFaultError,
-  DeviceTimeoutError,
-} from "../drivers/errors.ts";
 import type { DeviceKind } from "../drivers/types.ts";
 import { Backoff, type BackoffOptions } from "./_backoff.ts";
 import { LineSplitter } from "./_line_splitter.ts";
@@ -32,6 +27,7 @@ import {
   type PortConnection,
   type PortOpener,
 } from "./port_connection.ts";
+import { TransportErrors } from "./_transport_errors.ts";
 import { type TransportJob, TransportQueue } from "./_transport_queue.ts";
 
 export type { BackoffOptions } from "./_backoff.ts";
@@ -117,6 +113,7 @@ export class LineTransport extends EventTarget {
   readonly #backoff: Backoff;
   readonly #splitter = new LineSplitter();
   readonly #queue: TransportQueue;
+  readonly #errors: TransportErrors;
   #state: ConnectionState = "idle";
   #connection: PortConnection | undefined;
   #generation = 0;
@@ -135,6 +132,7 @@ export class LineTransport extends EventTarget {
     this.#openPort = options.openPort ?? openSerialPort;
     this.#backoff = new Backoff(options.backoff);
     this.#queue = new TransportQueue((job) => this.#run(job));
+    this.#errors = new TransportErrors(options);
   }
 
   /** The port's path. */
@@ -167,20 +165,15 @@ export class LineTransport extends EventTarget {
    */
   async open(signal?: AbortSignal): Promise<void> {
     if (this.#state === "connected") return;
-    this.#assertNotClosed("open the port");
+    if (this.#state === "closed") throw this.#errors.closed("open the port");
     signal?.throwIfAborted();
     try {
       await this.#connect();
     } catch (error) {
-      if (this.#state === "closed") throw this.#closedError("open the port");
+      // close() may have run while the port was opening.
+      if (this.#isClosed()) throw this.#errors.closed("open the port");
       this.#setState("disconnected", { error: error as Error });
-      throw new DeviceDisconnectedError(
-        this.#options.device,
-        `Cannot open the ${this.#deviceName()} port ${this.path}: ${
-          (error as Error).message
-        }; check that the device is plugged in, that ${this.#setting()} names it, and that this user may open it (dialout group)`,
-        { cause: error },
-      );
+      throw this.#errors.cannotOpen(error as Error);
     }
   }
 
@@ -219,7 +212,7 @@ export class LineTransport extends EventTarget {
       this.#clock.clearTimeout(this.#reconnectTimer);
       this.#reconnectTimer = undefined;
     }
-    this.#queue.failAll(this.#closedError("finish the command"));
+    this.#queue.failAll(this.#errors.closed("finish the command"));
     await this.#opening?.catch(() => undefined);
     const connection = this.#connection;
     this.#connection = undefined;
@@ -231,10 +224,10 @@ export class LineTransport extends EventTarget {
     options: Partial<RequestOptions> & { timeoutMs: number },
   ): Promise<string | undefined> {
     if (this.#state === "closed") {
-      return Promise.reject(this.#closedError(`send ${command}`));
+      return Promise.reject(this.#errors.closed(`send ${command}`));
     }
     if (this.#state !== "connected") {
-      return Promise.reject(this.#notConnectedError(command));
+      return Promise.reject(this.#errors.notConnected(command, this.#state));
     }
     return this.#queue.add({
       command,
@@ -262,14 +255,16 @@ export class LineTransport extends EventTarget {
     }
     const connection = this.#connection;
     if (job.settled) return;
-    if (connection === undefined) throw this.#notConnectedError(job.command);
+    if (connection === undefined) {
+      throw this.#errors.notConnected(job.command, this.#state);
+    }
 
     this.#options.log?.(`--> ${job.command}`);
     this.#echoes = [...this.#echoes, job.command].slice(-MAX_ECHOES);
     if (job.reply !== undefined) {
       this.#queue.awaitReply(job, this.#clock, () => {
         this.#resyncNeeded = true;
-        return this.#timeoutError(job);
+        return this.#errors.timeout(job.command, job.timeoutMs);
       });
     }
     await connection.write(job.command + (this.#options.lineEnding ?? "\n"));
@@ -297,7 +292,9 @@ export class LineTransport extends EventTarget {
       }
       if (matches(job.fault, line)) {
         this.#options.log?.(`<-- ${line} (fault)`);
-        this.#queue.settle(job, { error: this.#faultError(job, line) });
+        this.#queue.settle(job, {
+          error: this.#errors.fault(job.command, line),
+        });
         return;
       }
     }
@@ -309,13 +306,7 @@ export class LineTransport extends EventTarget {
     if (generation !== this.#generation || this.#state === "closed") return;
     this.#connection = undefined;
     this.#generation++;
-    this.#queue.failAll(
-      new DeviceDisconnectedError(
-        this.#options.device,
-        `The ${this.#deviceName()} port ${this.path} went away: ${error.message}; reconnecting`,
-        { cause: error },
-      ),
-    );
+    this.#queue.failAll(this.#errors.lost(error));
     this.#scheduleReconnect(error);
   }
 
@@ -345,13 +336,17 @@ export class LineTransport extends EventTarget {
     }).then(async (connection) => {
       if (this.#state === "closed") {
         await connection.close();
-        throw this.#closedError("open the port");
+        throw this.#errors.closed("open the port");
       }
       this.#connection = connection;
       this.#setState("connected", {});
     });
     this.#opening = opening;
     return opening;
+  }
+
+  #isClosed(): boolean {
+    return this.#state === "closed";
   }
 
   #setState(
@@ -367,47 +362,5 @@ export class LineTransport extends EventTarget {
       ...extra,
     };
     this.dispatchEvent(new CustomEvent("statechange", { detail }));
-  }
-
-  #deviceName(): string {
-    return this.#options.device.replace("_", " ");
-  }
-
-  #setting(): string {
-    return this.#options.portSetting ?? "the configuration";
-  }
-
-  #assertNotClosed(action: string): void {
-    if (this.#state === "closed") throw this.#closedError(action);
-  }
-
-  #closedError(action: string): DeviceDisconnectedError {
-    return new DeviceDisconnectedError(
-      this.#options.device,
-      `Cannot ${action} on ${this.path}: the ${this.#deviceName()} transport was closed; open a new one`,
-    );
-  }
-
-  #notConnectedError(command: string): DeviceDisconnectedError {
-    return new DeviceDisconnectedError(
-      this.#options.device,
-      `Cannot send ${command} to the ${this.#deviceName()}: its port ${this.path} is ${this.#state}; check the cable and power (the port is retried by itself)`,
-    );
-  }
-
-  #timeoutError(job: TransportJob): DeviceTimeoutError {
-    return new DeviceTimeoutError(
-      this.#options.device,
-      `The ${this.#deviceName()} on ${this.path} did not answer ${job.command} within ${job.timeoutMs} ms; check that it is powered, connected and set to ${this.#options.baudRate} baud`,
-      job.timeoutMs,
-    );
-  }
-
-  #faultError(job: TransportJob, line: string): DeviceFaultError {
-    return new DeviceFaultError(
-      this.#options.device,
-      `The ${this.#deviceName()} on ${this.path} answered "${line}" to ${job.command}; check the device's state and clear its fault`,
-      line,
-    );
   }
 }
