@@ -34,9 +34,11 @@ export async function handoffCommand(args: string[]): Promise<number> {
   }
 
   const service = await ScannerService.start(config);
+  const stopListening = service.on("status.changed", (event) => {
+    if (event.notice) say(`controller ${event.phase}: ${event.notice}`);
+  });
   try {
     const phase = await service.whenStarted();
-    if (service.notice) say(service.notice);
     if (phase !== "ready") {
       say(`The controller is ${phase}; no handoff was run`);
       return 1;
@@ -70,6 +72,7 @@ export async function handoffCommand(args: string[]): Promise<number> {
     }
     return result.success ? 0 : 1;
   } finally {
+    stopListening();
     await service.stop();
   }
 }

@@ -47,14 +47,12 @@ export function parseConfig(
   }
 
   const missing = substituteVariables(doc, lineCounter, env);
-  if (missing.length > 0) throw new ConfigError(source, missing);
-
   const parsed = configSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    throw new ConfigError(
-      source,
-      parsed.error.issues.map((issue) => toIssue(issue, doc, lineCounter)),
-    );
+  const invalid = parsed.success ? [] : parsed.error.issues
+    .map((issue) => toIssue(issue, doc, lineCounter))
+    .filter((issue) => !missing.some((gap) => gap.key === issue.key));
+  if (missing.length > 0 || !parsed.success) {
+    throw new ConfigError(source, [...missing, ...invalid]);
   }
   return parsed.data;
 }

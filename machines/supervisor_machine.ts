@@ -401,6 +401,8 @@ export const supervisorMachine = setup({
               zSourceUm: context.zSourceUm,
             }),
             onDone: "running",
+            // The handoff that follows talks to the same devices and
+            // reports which one failed and how, so it is the one answer.
             onError: "running",
           },
         },
