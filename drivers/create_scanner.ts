@@ -9,7 +9,6 @@
 
 import type { Clock } from "../domain/clock.ts";
 import type { Config } from "../config/schema.ts";
-import { ConfigError } from "../config/errors.ts";
 import type {
   Camera,
   FieldStage,
@@ -31,6 +30,12 @@ import { SimulatedTemperatureSensor } from "./simulated/temperature_sensor.ts";
 import { SimulatedFieldStage } from "./simulated/field_stage.ts";
 import { loadImageStack } from "./image_stack.ts";
 import { StackFocusMotor, StackReplayCamera } from "./stack_replay_camera.ts";
+import {
+  createSerialFocusMotor,
+  createSerialIllumination,
+  createSerialTurret,
+  type SerialFactoryOptions,
+} from "./serial/create_serial_devices.ts";
 
 /** What {@linkcode createScanner} needs besides the configuration. */
 export interface CreateScannerOptions {
@@ -38,6 +43,8 @@ export interface CreateScannerOptions {
   clock: Clock;
   /** A world to reuse; a new one from `simulation:` when a device needs one. */
   world?: SimulatedWorld;
+  /** Receives the serial devices' traffic (`--> CMD`, `<-- REPLY`). */
+  serialLog?: SerialFactoryOptions["log"];
 }
 
 /** A scanner and, when any device is simulated, its world. */
@@ -57,7 +64,7 @@ export interface CreatedScanner {
  * @param config a validated configuration
  * @param options the clock and an optional world
  * @returns the scanner, and the world if one is in use
- * @throws {ConfigError} when a configured driver is not built in
+ * @throws {ConfigError} when a serial device has no `port`
  * @throws {Error} when the focus stack cannot be loaded
  */
 export async function createScanner(
@@ -69,6 +76,8 @@ export async function createScanner(
   let world = options.world;
   const needWorld = () => (world ??= createSimulatedWorld(config, clock));
   const created: { close(): Promise<void> }[] = [];
+  // Serial devices keep the world (if any) in step, for a simulated camera.
+  const serial = { clock, log: options.serialLog, world: () => world };
   const keep = <T extends { close(): Promise<void> }>(device: T): T => {
     created.push(device);
     return device;
@@ -81,7 +90,8 @@ export async function createScanner(
         turret = keep(new SimulatedTurret(needWorld(), { clock }));
         break;
       case "motorized_turret_v2":
-        throw notBuiltIn("hardware.lens_turret.driver", "motorized_turret_v2");
+        turret = keep(createSerialTurret(config, serial));
+        break;
     }
 
     const stack = hardware.camera.driver === "stack_replay"
@@ -103,7 +113,13 @@ export async function createScanner(
         );
         break;
       case "piezo_focus_v3":
-        throw notBuiltIn("hardware.focus_motor.driver", "piezo_focus_v3");
+        focus = keep(
+          createSerialFocusMotor(config, {
+            ...serial,
+            lensInPlace: () => turret.currentLens(),
+          }),
+        );
+        break;
     }
 
     let camera: Camera;
@@ -133,7 +149,8 @@ export async function createScanner(
         illumination = keep(new SimulatedIllumination(needWorld(), { clock }));
         break;
       case "led_controller":
-        throw notBuiltIn("hardware.illumination.driver", "led_controller");
+        illumination = keep(createSerialIllumination(config, serial));
+        break;
     }
 
     let temperature: TemperatureSensor;
@@ -161,15 +178,6 @@ export async function createScanner(
     );
     throw error;
   }
-}
-
-function notBuiltIn(key: string, driver: string): ConfigError {
-  return new ConfigError("hardware section", [{
-    key,
-    found: `"${driver}"`,
-    allowed:
-      `driver ${driver} is not built in yet; use "simulated" until it is`,
-  }]);
 }
 
 async function closeAll(devices: { close(): Promise<void> }[]): Promise<void> {

@@ -48,17 +48,21 @@ Deno.test("a given world is shared by the scanner's devices", async () => {
   assert.equal(first.world?.lensInPath(), "B");
 });
 
-Deno.test("a serial driver that is not built in yet is refused with a ConfigError", async () => {
+Deno.test("a serial driver without a port is refused with a ConfigError naming the key", async () => {
   const config = withHardware((hardware) => ({
     ...hardware,
-    lens_turret: { ...hardware.lens_turret, driver: "motorized_turret_v2" },
+    lens_turret: {
+      ...hardware.lens_turret,
+      driver: "motorized_turret_v2",
+      port: undefined,
+    },
   }));
 
   await assert.rejects(
     () => createScanner(config, { clock: new SimulatedClock() }),
     (error: unknown) =>
       error instanceof ConfigError &&
-      error.message.includes("driver motorized_turret_v2 is not built in yet"),
+      error.message.includes("hardware.lens_turret.port"),
   );
 });
 
