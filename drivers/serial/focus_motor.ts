@@ -8,7 +8,9 @@
  * have settled (distance / speed + settle time of the lens in place), then
  * one every max(1 ms, settle / 4); the move fails after three times the
  * expected duration plus a margin. With no lens known in place the slower
- * speed and the longer settle of the two lenses are assumed.
+ * speed and the longer settle of the two lenses are assumed. After the port
+ * was lost, the next move identifies the controller and sets its precision
+ * again first.
  *
  * @module
  */
@@ -48,6 +50,7 @@ export class SerialFocusMotor implements FocusMotor {
   readonly #clock: Clock;
   #positionUm = 0;
   #identity = "";
+  #needsInit = false;
 
   /** @param options port, lenses, precision and logger */
   constructor(options: SerialFocusMotorOptions) {
@@ -59,6 +62,10 @@ export class SerialFocusMotor implements FocusMotor {
       "hardware.focus_motor.port",
       options,
     );
+    // A controller that was away may have restarted and lost its precision.
+    this.transport.onStateChange((change) => {
+      if (change.state === "disconnected") this.#needsInit = true;
+    });
   }
 
   /** The controller's answer to `*IDN?`, empty before `init()`. */
@@ -74,24 +81,7 @@ export class SerialFocusMotor implements FocusMotor {
    */
   async init(signal?: AbortSignal): Promise<void> {
     await this.transport.open(signal);
-    try {
-      this.#identity = await this.transport.request("*IDN?", {
-        // An identity is text with letters; "#" lines are chatter.
-        reply: /^[^#\s].*[A-Za-z]/,
-        timeoutMs: this.#replyTimeoutMs(),
-        signal,
-      });
-    } catch (error) {
-      if (!(error instanceof DeviceTimeoutError)) throw error;
-      const path = this.transport.path;
-      throw new DeviceTimeoutError(
-        "focus_motor",
-        `The focus motor did not answer *IDN? on ${path} within ${error.timeoutMs} ms; check that it is powered, that its cable is on ${path} (hardware.focus_motor.port) and that it runs at ${FOCUS_BAUD_RATE} baud`,
-        error.timeoutMs,
-        { cause: error },
-      );
-    }
-    await this.transport.send(`PREC ${this.#options.precisionUm}`, signal);
+    await this.#identify(signal);
   }
 
   /**
@@ -112,6 +102,7 @@ export class SerialFocusMotor implements FocusMotor {
       marginMs: this.#options.moveMarginMs ?? 50,
     });
     const target = plan.toUm.toFixed(3);
+    if (this.#needsInit) await this.#identify(signal);
 
     await this.transport.send(`MOV ${target}`, signal);
     this.#options.onMove?.(plan);
@@ -149,6 +140,28 @@ export class SerialFocusMotor implements FocusMotor {
   /** Closes the port. */
   close(): Promise<void> {
     return this.transport.close();
+  }
+
+  async #identify(signal?: AbortSignal): Promise<void> {
+    try {
+      this.#identity = await this.transport.request("*IDN?", {
+        // An identity is text with letters; "#" lines are chatter.
+        reply: /^[^#\s].*[A-Za-z]/,
+        timeoutMs: this.#replyTimeoutMs(),
+        signal,
+      });
+    } catch (error) {
+      if (!(error instanceof DeviceTimeoutError)) throw error;
+      const path = this.transport.path;
+      throw new DeviceTimeoutError(
+        "focus_motor",
+        `The focus motor did not answer *IDN? on ${path} within ${error.timeoutMs} ms; check that it is powered, that its cable is on ${path} (hardware.focus_motor.port) and that it runs at ${FOCUS_BAUD_RATE} baud`,
+        error.timeoutMs,
+        { cause: error },
+      );
+    }
+    await this.transport.send(`PREC ${this.#options.precisionUm}`, signal);
+    this.#needsInit = false;
   }
 
   #replyTimeoutMs(): number {

@@ -64,8 +64,15 @@ Deno.test("SerialFocusMotor reports a port closed during a move as a disconnect,
     await rejectionOf(rig.focus.moveTo(15), DeviceDisconnectedError);
 
     await reconnected(rig.focus.transport);
+    const sent = rig.traffic.focus.length;
     await rig.focus.moveTo(-5);
     assert.equal(rig.focus.positionUm(), -5);
+    assert.deepEqual(rig.traffic.focus.slice(sent, sent + 4), [
+      "--> *IDN?",
+      `<-- ${FOCUS_EMULATOR_IDENTITY}`,
+      "--> PREC 0.01",
+      "--> MOV -5.000",
+    ]);
   } finally {
     await rig.close();
   }
