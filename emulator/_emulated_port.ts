@@ -7,7 +7,22 @@
  */
 
 import type { Clock, TimerId } from "../domain/clock.ts";
+import { cString, errno, libc } from "../serial/_libc.ts";
 import { openPseudoTerminal, type PseudoTerminal } from "../serial/pty.ts";
+
+// Links go through libc, which the emulator loads anyway: Deno.symlink
+// would need unscoped --allow-read and --allow-write.
+function link(target: string, path: string): void {
+  unlink(path);
+  if (libc().symlink(cString(target), cString(path)) === 0) return;
+  throw new Error(
+    `Cannot link ${path} to ${target}: symlink failed (errno ${errno()}); check that the folder exists and is writable`,
+  );
+}
+
+function unlink(path: string): void {
+  libc().unlink(cString(path));
+}
 
 /** A port the emulator can close and bring back. */
 export class EmulatedPort {
@@ -75,7 +90,7 @@ export class EmulatedPort {
     this.#pty = undefined;
     await pty.close();
     await this.#reading;
-    await Deno.remove(this.path).catch(() => undefined);
+    unlink(this.path);
     this.#reopenTimer = this.#clock.setTimeout(() => {
       this.#reopenTimer = undefined;
       this.#reopening = this.#attach();
@@ -94,14 +109,18 @@ export class EmulatedPort {
     this.#pty = undefined;
     await pty?.close();
     await this.#reading;
-    await Deno.remove(this.path).catch(() => undefined);
+    unlink(this.path);
   }
 
   async #attach(): Promise<void> {
     if (this.#closed) return;
     const pty = openPseudoTerminal();
-    await Deno.remove(this.path).catch(() => undefined);
-    await Deno.symlink(pty.path, this.path);
+    try {
+      link(pty.path, this.path);
+    } catch (error) {
+      await pty.close();
+      throw error;
+    }
     this.#pty = pty;
     this.#reading = this.#readLines(pty);
   }

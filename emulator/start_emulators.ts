@@ -7,9 +7,9 @@
  * The devices act on one simulated world (the simulator's physics and
  * timing from the configuration), on the wall clock.
  *
- * Permissions: `--allow-ffi` for libc, and `--allow-read` and
- * `--allow-write` for `linkDir` (Deno asks for full read and write
- * access to create symbolic links).
+ * Permissions: `--allow-ffi` naming libc (pseudo-terminals and links are
+ * made through it) and, without `linkDir`, `--allow-write` for the system's
+ * temporary folder, where a link folder is created and removed.
  *
  * @module
  */
