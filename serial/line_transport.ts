@@ -121,6 +121,7 @@ export class LineTransport extends EventTarget {
   #reconnectTimer: TimerId | undefined;
   #echoes: string[] = [];
   #resyncNeeded = false;
+  #wasConnected = false;
   #draining = false;
   #closing: Promise<void> | undefined;
 
@@ -167,12 +168,22 @@ export class LineTransport extends EventTarget {
     if (this.#state === "connected") return;
     if (this.#state === "closed") throw this.#errors.closed("open the port");
     signal?.throwIfAborted();
+    if (this.#state === "connecting") {
+      await this.#opening?.catch(() => undefined);
+      if (this.#isConnected()) return;
+    }
+    if (this.#reconnectTimer !== undefined) {
+      this.#clock.clearTimeout(this.#reconnectTimer);
+      this.#reconnectTimer = undefined;
+    }
     try {
       await this.#connect();
     } catch (error) {
       // close() may have run while the port was opening.
       if (this.#isClosed()) throw this.#errors.closed("open the port");
-      this.#setState("disconnected", { error: error as Error });
+      // A port that was up before keeps being retried in the background.
+      if (this.#wasConnected) this.#scheduleReconnect(error as Error);
+      else this.#setState("disconnected", { error: error as Error });
       throw this.#errors.cannotOpen(error as Error);
     }
   }
@@ -339,6 +350,7 @@ export class LineTransport extends EventTarget {
         throw this.#errors.closed("open the port");
       }
       this.#connection = connection;
+      this.#wasConnected = true;
       this.#setState("connected", {});
     });
     this.#opening = opening;
@@ -347,6 +359,10 @@ export class LineTransport extends EventTarget {
 
   #isClosed(): boolean {
     return this.#state === "closed";
+  }
+
+  #isConnected(): boolean {
+    return this.#state === "connected";
   }
 
   #setState(

@@ -318,3 +318,19 @@ Deno.test("a port that cannot be opened names the port and the setting to check"
   assert.match(error.message, /hardware\.lens_turret\.port/);
   await transport.close();
 });
+
+Deno.test("open() during reconnection tries at once and keeps retrying in the background when it fails", async () => {
+  const r = await rig({ backoff: { initialDelayMs: 100, maxDelayMs: 100 } });
+  r.device.available = false;
+  r.device.disconnect();
+
+  await rejectionOf(r.transport.open(), DeviceDisconnectedError);
+  assert.equal(r.clock.now(), 0);
+  assert.equal(r.transport.state, "disconnected");
+
+  r.device.available = true;
+  await r.clock.sleep(100);
+  assert.equal(r.transport.state, "connected");
+  await r.transport.close();
+  assert.equal(r.clock.pendingTimers, 0);
+});
