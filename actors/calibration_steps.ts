@@ -202,29 +202,57 @@ export async function collectPoints(
     );
   }
   const points: CalibrationPoint[] = [];
-  let offsetGuessUm = 0;
+  const heightsUm = calibrationHeights(plan.pointCount, plan.zRangeUm);
 
-  for (
-    const [index, heightUm] of calibrationHeights(
-      plan.pointCount,
-      plan.zRangeUm,
-    ).entries()
-  ) {
+  for (const [index, order] of visitOrder(heightsUm.length).entries()) {
+    const heightUm = heightsUm[order];
     await prepareScanPosition(env.session, stage, heightUm, signal);
     const zAUm = await findFocus(env, "A", heightUm, 4, signal);
 
     await env.session.switchLens("B", signal);
-    const guessUm = clampToLens(env.lenses.B, zAUm + offsetGuessUm);
+    const guessUm = clampToLens(
+      env.lenses.B,
+      zAUm + nearestOffsetUm(points, zAUm),
+    );
     const widthUm = points.length === 0 ? 8 : 2;
     const zBUm = await findFocus(env, "B", guessUm, widthUm, signal);
     const temperatureC = await env.scanner.temperature.readC(signal);
 
     const point = { zAUm, zBUm, temperatureC };
     points.push(point);
-    offsetGuessUm = zBUm - zAUm;
     onPoint(index, point);
   }
   return points;
+}
+
+/**
+ * The order to visit `count` heights in: a golden-ratio stride through
+ * them, so the temperature drifting during a calibration is not tied to
+ * z and the fit can tell the two apart.
+ */
+export function visitOrder(count: number): number[] {
+  let stride = Math.max(1, Math.round(count * GOLDEN_RATIO_CONJUGATE));
+  while (greatestCommonDivisor(stride, count) !== 1) stride++;
+  return Array.from({ length: count }, (_, i) => (i * stride) % count);
+}
+
+const GOLDEN_RATIO_CONJUGATE = 0.618;
+
+function greatestCommonDivisor(a: number, b: number): number {
+  return b === 0 ? a : greatestCommonDivisor(b, a % b);
+}
+
+/** Lens-B minus lens-A focus of the collected point nearest in z, or 0. */
+function nearestOffsetUm(points: CalibrationPoint[], zAUm: number): number {
+  let nearest: CalibrationPoint | undefined;
+  for (const point of points) {
+    if (
+      !nearest || Math.abs(point.zAUm - zAUm) < Math.abs(nearest.zAUm - zAUm)
+    ) {
+      nearest = point;
+    }
+  }
+  return nearest ? nearest.zBUm - nearest.zAUm : 0;
 }
 
 async function findFocus(
