@@ -241,6 +241,17 @@ export class ScannerService {
     return outcome;
   }
 
+  /**
+   * Drops what the adaptive mapping learned since calibration.
+   *
+   * @returns false when there is no calibration to roll back to
+   */
+  rollbackMapping(): boolean {
+    if (!this.supervisor.getSnapshot().context.mapping) return false;
+    this.supervisor.send({ type: "mapping.rollback" });
+    return true;
+  }
+
   /** Resolves with the report of the next calibration that finishes. */
   nextCalibrationReport(): Promise<CalibrationReport> {
     return new Promise((resolve) => {

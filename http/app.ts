@@ -79,6 +79,13 @@ export function createApp(service: ScannerService): Hono {
 
   app.get("/calibrate", (c) => c.json(service.calibrationStatus()));
 
+  app.post("/calibrate/rollback", (c) => {
+    if (!service.rollbackMapping()) {
+      return c.json({ error: "No calibration in force to roll back to" }, 409);
+    }
+    return c.json({ rolled_back: true, mapping: service.mappingReport() });
+  });
+
   app.get("/calibrate/events", (c) =>
     streamSSE(c, async (stream) => {
       const stops = [

@@ -85,6 +85,7 @@ export type SupervisorEvent =
   | { type: "handoff.request"; requestId: string; zSourceUm: number }
   | { type: "calibration.start"; requestId: string; routine?: boolean }
   | { type: "calibration.progress"; progress: CalibrationProgress }
+  | { type: "mapping.rollback" }
   | { type: "system.retry" };
 
 /** Events the supervisor emits to listeners. */
@@ -264,6 +265,7 @@ export const supervisorMachine = setup({
       type: "calibration.finished" as const,
       report: params.report,
     })),
+    rollbackMapping: ({ context }) => context.mapping?.rollback(),
     recordMapping: assign((_, params: { mapping: ParfocalMapping }) => ({
       mapping: params.mapping,
       notice: null,
@@ -285,6 +287,9 @@ export const supervisorMachine = setup({
     routine: false,
   }),
   initial: "starting",
+  on: {
+    "mapping.rollback": { guard: "hasMapping", actions: "rollbackMapping" },
+  },
   states: {
     starting: {
       entry: { type: "announce", params: { phase: "starting" } },
