@@ -99,13 +99,18 @@ Deno.test("the HTTP contract answers as the labs' clients expect", async (t) => 
     },
   );
 
-  await t.step("POST /calibrate/rollback forgets adaptive updates", async () => {
-    const response = await app.request("/calibrate/rollback", { method: "POST" });
-    const body = await response.json();
+  await t.step(
+    "POST /calibrate/rollback forgets adaptive updates",
+    async () => {
+      const response = await app.request("/calibrate/rollback", {
+        method: "POST",
+      });
+      const body = await response.json();
 
-    assert.equal(response.status, 200);
-    assert.equal(body.rolled_back, true);
-  });
+      assert.equal(response.status, 200);
+      assert.equal(body.rolled_back, true);
+    },
+  );
 
   await t.step("GET /state shows every actor's state", async () => {
     const body = await (await app.request("/state")).json();
