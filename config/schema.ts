@@ -134,6 +134,12 @@ const securitySchema = z.strictObject({
   enable_api_auth: z.boolean().default(false),
   api_key: z.string().optional(),
   allowed_ips: z.array(z.string()).default([]),
+  /** Browser origins given CORS access (scheme://host[:port]); none. */
+  cors_origins: z.array(z.url()).default([]),
+  /** CIDR blocks of reverse proxies whose X-Forwarded-For is believed. */
+  trusted_proxies: z.array(z.string()).default([]),
+  /** Handoff requests per second, sustained and in a burst. */
+  handoff_rate_per_s: positive().default(5),
 });
 
 const serverSchema = z.strictObject({

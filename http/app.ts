@@ -12,6 +12,10 @@ import type { ScannerService } from "../actors/scanner_service.ts";
 import type { HandoffResult } from "../machines/handoff_types.ts";
 import { parseZSource } from "./handoff_query.ts";
 import { actorStates } from "./state_view.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
+import { type AlertFeed, eventsRoutes } from "./events_routes.ts";
+import { keyOutsideOpenRoutes } from "./route_access.ts";
+import { securityLayers } from "./security/mod.ts";
 
 /** Seconds since the epoch, as the contract's `system_time` and `timestamp`. */
 function epochSeconds(): number {
@@ -24,14 +28,41 @@ function statusOfFailure(result: HandoffResult): 422 | 502 {
   return device === "autofocus" || device === "mapping" ? 422 : 502;
 }
 
+/** Options of {@linkcode createApp}. */
+export interface AppOptions {
+  /** Ends the open event streams when aborted, so a server can shut down. */
+  signal?: AbortSignal;
+  /** Active alerts, for the dashboard's `status` and `alert` events. */
+  alerts?: AlertFeed;
+}
+
 /**
- * Builds the HTTP app over a running controller.
+ * Builds the HTTP app over a running controller, behind the layers of
+ * `config.security`: the allowlist, CORS and size bounds on every route,
+ * the API key on every route but liveness and the dashboard's files (see
+ * `route_access.ts`), and the rate limit on handoffs.
  *
  * @param service the running controller
+ * @param options shutdown signal and alerts
+ * @throws {RangeError} when the security settings are unusable (a bad
+ *   address block or origin, or auth enabled without a key)
  */
-export function createApp(service: ScannerService): Hono {
+export function createApp(
+  service: ScannerService,
+  options: AppOptions = {},
+): Hono {
   const app = new Hono();
   const lensA = lensProfiles(service.config).A;
+  const layers = securityLayers(service.config.security, {
+    clock: service.clock,
+  });
+  app.use("*", ...layers.global, keyOutsideOpenRoutes(layers.requireApiKey));
+  app.route(
+    "/",
+    dashboardRoutes({
+      handoffTargetMs: service.config.performance.max_handoff_time_ms,
+    }),
+  );
 
   app.get("/health", (c) => {
     const body = {
@@ -44,7 +75,7 @@ export function createApp(service: ScannerService): Hono {
     return c.json(body, service.isUp ? 200 : 503);
   });
 
-  app.post("/handoff", async (c) => {
+  app.post("/handoff", layers.handoffRateLimit, async (c) => {
     const parsed = parseZSource(c.req.query("z_source"), lensA);
     if (!parsed.ok) return c.json({ error: parsed.message }, 400);
 
@@ -110,6 +141,8 @@ export function createApp(service: ScannerService): Hono {
     }));
 
   app.get("/state", (c) => c.json(actorStates(service.supervisor)));
+
+  app.route("/", eventsRoutes(service, options));
 
   return app;
 }

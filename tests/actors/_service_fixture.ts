@@ -18,6 +18,11 @@ export function testConfig(dir: string, points = 12): Config {
   config.paths.data_dir = dir;
   config.paths.calibration_file = `${dir}/calibration.json`;
   config.paths.log_dir = `${dir}/logs`;
+  // In-process requests (`app.request`) have no peer address for the
+  // allowlist, and tests send handoffs faster than a lab would; both layers
+  // are tested over loopback in tests/http/app_security_test.ts.
+  config.security.allowed_ips = [];
+  config.security.handoff_rate_per_s = 1000;
   return config;
 }
 

@@ -1,24 +1,16 @@
 /**
  * The service as the browser tests see it: the real controller on the
- * simulated scanner (simulated clock), the real routes, the security
- * layers and the dashboard, served on a loopback port.
- *
- * Until `createApp` serves `/events`, a stand-in here streams the JSON the
- * dashboard expects (see `http/dashboard/README.md`); routes registered by
- * `createApp` take precedence, so the real stream replaces it once added.
+ * simulated scanner (simulated clock) behind the real app (security layers,
+ * dashboard, `/events`), served on a loopback port with the API key on.
  *
  * @module
  */
 
-import { type Context, Hono } from "hono";
-import { streamSSE } from "hono/streaming";
 import { join } from "node:path";
 import { defaultConfig } from "../../config/load.ts";
 import { SimulatedClock } from "../../domain/clock.ts";
 import { ScannerService } from "../../actors/scanner_service.ts";
 import { createApp } from "../../http/app.ts";
-import { dashboardRoutes } from "../../http/dashboard/routes.ts";
-import { securityLayers } from "../../http/security/mod.ts";
 
 /** The API key the test server requires. */
 export const TEST_API_KEY = "browser-test-key-5f2c9a";
@@ -29,36 +21,6 @@ export interface DashboardServer extends AsyncDisposable {
   url: string;
   /** The controller behind it. */
   service: ScannerService;
-}
-
-function statusOf(service: ScannerService) {
-  return {
-    phase: service.phase,
-    notice: service.notice,
-    system_time: Date.now() / 1000,
-    performance: service.performance(),
-    mapping: service.mappingReport()?.calibration ?? null,
-    devices: [],
-    alerts: [],
-  };
-}
-
-function standInEvents(service: ScannerService) {
-  return (c: Context) =>
-    streamSSE(c, async (stream) => {
-      const send = (event: string, data: unknown) =>
-        stream.writeSSE({ event, data: JSON.stringify(data) });
-      await send("status", statusOf(service));
-      const stops = [
-        service.on("handoff.completed", async (event) => {
-          await send("handoff", event.result);
-          await send("status", statusOf(service));
-        }),
-        service.on("status.changed", () => send("status", statusOf(service))),
-      ];
-      await new Promise<void>((resolve) => stream.onAbort(resolve));
-      for (const stop of stops) stop();
-    });
 }
 
 /**
@@ -76,33 +38,20 @@ export async function startDashboardServer(): Promise<DashboardServer> {
       log_dir: join(dir, "logs"),
       calibration_file: join(dir, "calibration.json"),
     },
+    security: {
+      ...base.security,
+      enable_api_auth: true,
+      api_key: TEST_API_KEY,
+      allowed_ips: ["127.0.0.0/8", "::1/128"],
+    },
   };
   const service = await ScannerService.start(config, {
     clock: new SimulatedClock(),
   });
   await service.whenStarted();
 
-  const layers = securityLayers({
-    enable_api_auth: true,
-    api_key: TEST_API_KEY,
-    allowed_ips: ["127.0.0.0/8", "::1"],
-  });
-  const app = new Hono();
-  app.use("*", ...layers.global);
-  for (
-    const path of ["/stats", "/handoff", "/calibrate", "/state", "/events"]
-  ) {
-    app.use(path, layers.requireApiKey);
-  }
-  app.use("/handoff", layers.handoffRateLimit);
-  app.route(
-    "/",
-    dashboardRoutes({
-      handoffTargetMs: config.performance.max_handoff_time_ms,
-    }),
-  );
-  app.route("/", createApp(service));
-  app.get("/events", standInEvents(service));
+  const shutdown = new AbortController();
+  const app = createApp(service, { signal: shutdown.signal });
 
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -112,6 +61,7 @@ export async function startDashboardServer(): Promise<DashboardServer> {
     url: `http://127.0.0.1:${server.addr.port}`,
     service,
     async [Symbol.asyncDispose]() {
+      shutdown.abort();
       await server.shutdown();
       await service.stop();
       await Deno.remove(dir, { recursive: true });

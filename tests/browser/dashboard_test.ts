@@ -112,6 +112,32 @@ Deno.test({
       );
 
       await t.step(
+        "lists each device's state and follows a calibration started from the page",
+        () =>
+          inFreshPage(browser, async ({ page, problems }) => {
+            await page.goto(`${server.url}/dashboard/`);
+            await enterKey(page, TEST_API_KEY);
+            await textOf(page, "live", /^live$/);
+            await page.locator("#devices td", { hasText: /^turret$/ })
+              .waitFor();
+
+            const kinds = await page.locator("#devices tr td:first-child")
+              .allTextContents();
+            assert.deepEqual(kinds, [
+              "turret",
+              "focus_motor",
+              "camera",
+              "illumination",
+              "temperature",
+            ]);
+            await page.click("#start-calibration");
+
+            await textOf(page, "calibration-state", /^calibration finished$/);
+            assert.deepEqual(unexpected(problems), []);
+          }),
+      );
+
+      await t.step(
         "says so when a test handoff is sent with a wrong key",
         () =>
           inFreshPage(browser, async ({ page }) => {
