@@ -27,6 +27,7 @@ import {
   type PerformanceStats,
   summarisePerformance,
 } from "./performance_stats.ts";
+import { LabOperations, type LabOperationsOptions } from "./lab_operations.ts";
 
 /** How a service is started. */
 export interface ScannerServiceOptions {
@@ -41,6 +42,11 @@ export interface ScannerServiceOptions {
    * can (the simulator); true by default.
    */
   selfCalibrate?: boolean;
+  /**
+   * Run the lab operations (history, monitor, metrics, telemetry,
+   * maintenance) with these options; none when absent, as in most tests.
+   */
+  lab?: LabOperationsOptions;
 }
 
 /** The answer to a handoff request. */
@@ -78,6 +84,8 @@ export class ScannerService {
   /** The supervisor actor. */
   readonly supervisor: Actor<typeof supervisorMachine>;
   #nextRequestId = 1;
+  #lab: LabOperations | null = null;
+  #sensorRead: Promise<unknown> | null = null;
 
   private constructor(
     config: Config,
@@ -141,7 +149,20 @@ export class ScannerService {
     const { scanner, world } = await createScanner(config, { clock });
     const service = new ScannerService(config, scanner, world, clock, options);
     service.supervisor.start();
+    if (options.lab) {
+      try {
+        service.#lab = LabOperations.start(service, options.lab);
+      } catch (error) {
+        await service.stop();
+        throw error;
+      }
+    }
     return service;
+  }
+
+  /** The lab operations, when started with `lab`. */
+  get lab(): LabOperations | null {
+    return this.#lab;
   }
 
   /** Where the supervisor is in its lifecycle. */
@@ -188,6 +209,9 @@ export class ScannerService {
 
   /** Asks for one handoff from lens-A focus `zSourceUm`. */
   requestHandoff(zSourceUm: number): Promise<HandoffOutcome> {
+    if (this.#sensorRead) {
+      return this.#sensorRead.then(() => this.requestHandoff(zSourceUm));
+    }
     const requestId = `h${this.#nextRequestId++}`;
     return new Promise((resolve) => {
       const done = this.supervisor.on("handoff.completed", (event) => {
@@ -274,8 +298,36 @@ export class ScannerService {
     return () => subscription.unsubscribe();
   }
 
-  /** Performance of recent handoffs. */
+  /**
+   * Reads the temperature sensor, only while the controller is ready; a
+   * handoff asked for meanwhile waits the few milliseconds of the reading,
+   * so the two never overlap.
+   *
+   * @returns degrees C, or null when the controller is not ready
+   * @throws {DeviceError} when the sensor fails
+   */
+  async readTemperatureC(signal?: AbortSignal): Promise<number | null> {
+    if (this.phase !== "ready" || this.#sensorRead) return null;
+    const reading = this.scanner.temperature.readC(signal);
+    this.#sensorRead = reading.catch(() => undefined).finally(() => {
+      this.#sensorRead = null;
+    });
+    return await reading;
+  }
+
+  /** The mapping cache's hits and misses, or null before calibration. */
+  mappingCacheStats():
+    | { hits: number; misses: number; hitRate: number }
+    | null {
+    return this.supervisor.getSnapshot().context.mapping?.cacheStats() ?? null;
+  }
+
+  /**
+   * Performance of recent handoffs: from the history when the lab
+   * operations run (so it survives restarts), else from memory.
+   */
   performance(): PerformanceStats {
+    if (this.#lab) return this.#lab.performance();
     const context = this.supervisor.getSnapshot().context;
     return summarisePerformance(
       context.recent,
@@ -308,8 +360,9 @@ export class ScannerService {
     };
   }
 
-  /** Stops the supervisor and closes every device. */
+  /** Stops the lab operations and the supervisor, and closes every device. */
   async stop(): Promise<void> {
+    await this.#lab?.stop();
     this.supervisor.stop();
     await this.scanner.close();
   }

@@ -69,6 +69,9 @@ performance:
 
 monitoring:
   enable_performance_tracking: true
+  history_retention_days: 90
+  check_interval_s: 60
+  alert_window_handoffs: 100
   alert_thresholds:
     handoff_time_ms: 350
     mapping_error_um: 1.5
@@ -81,10 +84,12 @@ maintenance:
     enable: true
     interval_hours: 24
     temperature_change_threshold_c: 2.0
+    temperature_check_interval_min: 10
   backup:
     enable: true
     interval_hours: 6
     retention_days: 30
+    max_count: 30
     location: "var/backups"
 
 security:

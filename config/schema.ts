@@ -103,6 +103,12 @@ const performanceSchema = z.strictObject({
 
 const monitoringSchema = z.strictObject({
   enable_performance_tracking: z.boolean().default(true),
+  /** Days of handoffs, alerts and maintenance runs the history keeps. */
+  history_retention_days: positive().default(90),
+  /** Seconds between the monitor's alert checks. */
+  check_interval_s: positive().default(60),
+  /** Handoffs in the sliding window the alerts and health score read. */
+  alert_window_handoffs: z.number().int().positive().default(100),
   alert_thresholds: z.strictObject({
     handoff_time_ms: positive().default(350),
     mapping_error_um: positive().default(1.5),
@@ -121,11 +127,15 @@ const maintenanceSchema = z.strictObject({
     enable: z.boolean().default(true),
     interval_hours: positive().default(24),
     temperature_change_threshold_c: positive().default(2),
+    /** Minutes between temperature readings for the threshold above. */
+    temperature_check_interval_min: positive().default(10),
   }).prefault({}),
   backup: z.strictObject({
     enable: z.boolean().default(true),
     interval_hours: positive().default(6),
     retention_days: positive().default(30),
+    /** Most backups kept, newest first, whatever their age. */
+    max_count: z.number().int().positive().default(30),
     location: z.string().default("var/backups"),
   }).prefault({}),
 });
