@@ -15,6 +15,7 @@ import { actorStates } from "./state_view.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { type AlertFeed, eventsRoutes } from "./events_routes.ts";
 import { keyOutsideOpenRoutes } from "./route_access.ts";
+import { labHealthFields, opsRoutes } from "./ops_routes.ts";
 import { securityLayers } from "./security/mod.ts";
 
 /** Seconds since the epoch, as the contract's `system_time` and `timestamp`. */
@@ -71,6 +72,7 @@ export function createApp(
       phase: service.phase,
       notice: service.notice,
       performance: pickHealthPerformance(service),
+      ...labHealthFields(service),
     };
     return c.json(body, service.isUp ? 200 : 503);
   });
@@ -143,6 +145,7 @@ export function createApp(
   app.get("/state", (c) => c.json(actorStates(service.supervisor)));
 
   app.route("/", eventsRoutes(service, options));
+  app.route("/", opsRoutes(service));
 
   return app;
 }
