@@ -7,8 +7,12 @@
 import { parseArgs } from "node:util";
 import { ScannerService } from "../actors/scanner_service.ts";
 import { createApp } from "../http/app.ts";
+import { securityLayers } from "../http/security/mod.ts";
 import { resolveConfig } from "./config_option.ts";
 import { say, UsageError } from "./output.ts";
+
+/** How long `--inspect` waits for the inspector before starting anyway. */
+const INSPECTOR_WAIT_MS = 5_000;
 
 /**
  * Runs the service until the process is stopped.
@@ -22,6 +26,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       config: { type: "string" },
       port: { type: "string" },
       host: { type: "string" },
+      inspect: { type: "string" },
     },
   });
   const config = await resolveConfig(values.config);
@@ -35,8 +40,30 @@ export async function serveCommand(args: string[]): Promise<number> {
     );
   }
 
-  const service = await ScannerService.start(config);
-  const app = createApp(service);
+  try {
+    securityLayers(config.security);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+
+  // Loaded only when asked for: the inspector's WebSocket packages are
+  // needed by nothing else.
+  const inspector = values.inspect === undefined
+    ? undefined
+    : (await import("../actors/inspector.ts")).attachInspector(values.inspect, {
+      onConnection: (state, url) => say(`inspector ${state}: ${url}`),
+    });
+  if (inspector && !(await inspector.waitOpen(INSPECTOR_WAIT_MS))) {
+    say(
+      `The inspector at ${values.inspect} does not answer yet; its events are kept until it does`,
+    );
+  }
+
+  const service = await ScannerService.start(config, {
+    inspect: inspector?.inspect,
+  });
+  const shutdown = new AbortController();
+  const app = createApp(service, { signal: shutdown.signal });
   const server = Deno.serve({
     hostname: host,
     port,
@@ -55,7 +82,9 @@ export async function serveCommand(args: string[]): Promise<number> {
 
   const stop = async () => {
     say("Stopping");
+    shutdown.abort();
     await server.shutdown();
+    inspector?.stop();
     await service.stop();
     Deno.exit(0);
   };

@@ -43,7 +43,10 @@ export interface AlertFeed {
 export interface EventsRouteOptions {
   /** Ends every open stream when aborted, so a server can shut down. */
   signal?: AbortSignal;
-  /** Active alerts and their changes; none when absent. */
+  /**
+   * Active alerts and their changes; default the lab operations' alerts
+   * (`service.lab.alerts`), none without lab operations.
+   */
   alerts?: AlertFeed;
   /** Time between keep-alive comments, ms; default 15 s, 0 for none. */
   keepAliveMs?: number;
@@ -102,6 +105,7 @@ export function eventsRoutes(
 ): Hono {
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
   const clock = options.clock ?? new RealClock();
+  const alerts = options.alerts ?? service.lab?.alerts;
   const app = new Hono();
 
   app.get("/events", (c) =>
@@ -113,7 +117,7 @@ export function eventsRoutes(
       const sendStatus = () =>
         writer.send(
           "status",
-          statusPayload(service, options.alerts?.active() ?? []),
+          statusPayload(service, alerts?.active() ?? []),
         );
 
       sendStatus();
@@ -141,7 +145,7 @@ export function eventsRoutes(
           });
           sendStatus();
         }),
-        options.alerts?.onChange((change) =>
+        alerts?.onChange((change) =>
           writer.send("alert", change)
         ) ??
           (() => {}),

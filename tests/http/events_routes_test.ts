@@ -1,10 +1,21 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../http/app.ts";
-import { eventsRoutes } from "../../http/events_routes.ts";
+import { waitFor } from "xstate";
+import {
+  type AlertChangeView,
+  eventsRoutes,
+} from "../../http/events_routes.ts";
+import { openHistory } from "../../history/history.ts";
 import type { StatusPayload } from "../../http/status_payload.ts";
 import type { SimulatedTurret } from "../../drivers/simulated/turret.ts";
 import type { HandoffResult } from "../../machines/handoff_types.ts";
 import { startService, testConfig } from "../actors/_service_fixture.ts";
+import {
+  calibratedConfig,
+  LAB_EPOCH_MS,
+  runHandoffs,
+  startLab,
+} from "../actors/_lab_fixture.ts";
 import { SseReader } from "./_sse_reader.ts";
 import { serveOnLoopback } from "./security/_loopback.ts";
 
@@ -176,6 +187,46 @@ Deno.test("a server with a dashboard connected shuts down once the app's signal 
   await server[Symbol.asyncDispose]();
 
   assert.equal(await events.next(), null);
+  await service.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("GET /events carries the lab's active alerts in status and each change as an alert event", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = await calibratedConfig(dir);
+  config.monitoring.alert_window_handoffs = 20;
+  const history = openHistory(`${dir}/history.sqlite`);
+  for (let i = 0; i < 20; i++) {
+    history.recordHandoff({
+      atMs: LAB_EPOCH_MS - 1000 + i,
+      zSourceUm: 0,
+      zTargetUm: 0.5,
+      success: true,
+      elapsedMs: 420,
+      mappingErrorUm: 0.1,
+      cacheHit: false,
+    });
+  }
+  history.close();
+  const { service } = await startLab(config);
+  const lab = service.lab!;
+  await waitFor(lab.monitor, (s) => s.context.checks >= 1);
+  const events = new SseReader(
+    (await createApp(service).request("/events")).body!,
+  );
+
+  const status = await events.until<StatusPayload>("status");
+  assert.deepEqual(status.alerts.map((alert) => alert.kind), ["handoff_time"]);
+  assert.equal(status.alerts[0].threshold, 350);
+  assert.ok(status.alerts[0].value > 350);
+
+  await runHandoffs(service, 20);
+  lab.checkAlertsNow();
+  const cleared = await events.until<AlertChangeView>("alert");
+  assert.equal(cleared.kind, "handoff_time");
+  assert.equal(cleared.state, "cleared");
+
+  await events.cancel();
   await service.stop();
   await Deno.remove(dir, { recursive: true });
 });
