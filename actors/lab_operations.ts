@@ -230,7 +230,15 @@ export class LabOperations {
   ): LabOperations {
     const lab = new LabOperations(service, options);
     lab.monitor.start();
-    lab.scheduler?.start();
+    const scheduler = lab.scheduler;
+    if (scheduler) {
+      scheduler.start();
+      // After the emitting transition has settled, so the phase reads ready.
+      lab.#stops.push(service.on("status.changed", (event) => {
+        if (event.phase !== "ready") return;
+        queueMicrotask(() => scheduler.send({ type: "controller.ready" }));
+      }));
+    }
     return lab;
   }
 

@@ -86,8 +86,14 @@ interface SchedulerContext extends SchedulerInput {
   runs: number;
 }
 
-/** Events the scheduler accepts. */
-export type SchedulerEvent = { type: "scheduler.check" };
+/**
+ * Events the scheduler accepts: `scheduler.check` looks for due jobs now;
+ * `controller.ready` says the controller just became ready, so a waiting
+ * job need not wait for the next poll.
+ */
+export type SchedulerEvent =
+  | { type: "scheduler.check" }
+  | { type: "controller.ready" };
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -197,6 +203,9 @@ export const maintenanceSchedulerMachine = setup({
     waitingForReady: {
       always: { guard: "isControllerReady", target: "running" },
       after: { readyPoll: { target: "waitingForReady", reenter: true } },
+      on: {
+        "controller.ready": { target: "waitingForReady", reenter: true },
+      },
     },
     deferred: {
       after: { readyPoll: "waitingForReady" },

@@ -11,8 +11,11 @@ import { ManualClock } from "../telemetry/_manual_clock.ts";
 import { RecordingLogger } from "../monitoring/_recording_logger.ts";
 import { startService, testConfig } from "./_service_fixture.ts";
 
-/** 2026-03-01T00:00:00Z: the lab's wall clock starts here. */
-export const LAB_EPOCH_MS = Date.UTC(2026, 2, 1);
+/**
+ * Where the lab's wall clock starts: now, to the second, so that a
+ * calibration made by the test process is a few seconds old.
+ */
+export const LAB_EPOCH_MS = Math.floor(Date.now() / 1000) * 1000;
 
 /** What a lab test holds on to. */
 export interface LabRig {
