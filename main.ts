@@ -9,6 +9,10 @@ import { serveCommand } from "./cli/serve.ts";
 import { handoffCommand } from "./cli/handoff.ts";
 import { autofocusCommand } from "./cli/autofocus.ts";
 import { calibrateCommand } from "./cli/calibrate.ts";
+import { backupCommand } from "./cli/backup.ts";
+import { restoreCommand } from "./cli/restore.ts";
+import { recoverCommand } from "./cli/recover.ts";
+import { diagnoseCommand } from "./cli/diagnose.ts";
 import { say, UsageError } from "./cli/output.ts";
 
 type Command = (args: string[]) => Promise<number>;
@@ -33,6 +37,26 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: calibrateCommand,
     summary:
       "calibrate [--config FILE] [--routine] [--json]   run the calibration procedure",
+  },
+  backup: {
+    run: backupCommand,
+    summary:
+      "backup [--config FILE] [--json]   back up calibration, configuration, history and logs",
+  },
+  restore: {
+    run: restoreCommand,
+    summary:
+      "restore [BACKUP] [--config FILE] [--json]   verify a backup (default the newest) and put it back",
+  },
+  recover: {
+    run: recoverCommand,
+    summary:
+      "recover [--config FILE] [--json]   restore the newest good backup, start, prove it with a handoff",
+  },
+  diagnose: {
+    run: diagnoseCommand,
+    summary:
+      "diagnose [--config FILE] [--json]   each device's connection and likely fix, and the performance trend",
   },
 };
 

@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { openHistory } from "../../history/history.ts";
+import { snapshot } from "../backup/_fixture.ts";
+import { calibratedConfig } from "../actors/_lab_fixture.ts";
+import { runMain, writeLabConfig } from "./_lab_cli.ts";
+
+/** A scanner's folder: configuration, calibration, a history of 3 handoffs. */
+async function liveFolder(): Promise<{ dir: string; config: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "lab_cli_" });
+  await calibratedConfig(dir);
+  const config = await writeLabConfig(dir);
+  const history = openHistory(`${dir}/history.sqlite`);
+  for (let i = 0; i < 3; i++) {
+    history.recordHandoff({
+      zSourceUm: i,
+      zTargetUm: i + 0.4,
+      success: true,
+      elapsedMs: 120,
+    });
+  }
+  history.close();
+  return { dir, config };
+}
+
+function handoffCount(dir: string): number {
+  const history = openHistory(`${dir}/history.sqlite`);
+  try {
+    return history.counts().handoffs;
+  } finally {
+    history.close();
+  }
+}
+
+async function backUp(dir: string, config: string): Promise<string> {
+  const run = await runMain(dir, ["backup", "--config", config, "--json"]);
+  assert.equal(run.code, 0, run.stderr);
+  return JSON.parse(run.stdout).path;
+}
+
+/** The scanner's own files, without the backups. */
+async function liveFiles(dir: string) {
+  const files = await snapshot(dir);
+  for (const name of [...files.keys()]) {
+    if (/^(backups|foreign_backup)\//.test(name)) files.delete(name);
+  }
+  return files;
+}
+
+Deno.test("backup then restore through the CLI puts the calibration and the history back", async () => {
+  const { dir, config } = await liveFolder();
+  const calibration = await Deno.readTextFile(`${dir}/calibration.json`);
+
+  const run = await runMain(dir, ["backup", "--config", config, "--json"]);
+  assert.equal(run.code, 0, run.stderr);
+  const made = JSON.parse(run.stdout);
+  assert.deepEqual(
+    made.manifest.files.map((file: { path: string }) => file.path).sort(),
+    ["calibration.json", "config.yaml", "history.sqlite"],
+  );
+
+  await Deno.writeTextFile(`${dir}/calibration.json`, "lost");
+  const history = openHistory(`${dir}/history.sqlite`);
+  history.recordHandoff({
+    zSourceUm: 9,
+    zTargetUm: 9,
+    success: false,
+    elapsedMs: 900,
+  });
+  history.close();
+
+  const restore = await runMain(dir, ["restore", "--config", config]);
+  assert.equal(restore.code, 0, restore.stderr);
+  assert.match(restore.stdout, new RegExp(`Restored ${made.path}`));
+  assert.equal(await Deno.readTextFile(`${dir}/calibration.json`), calibration);
+  assert.equal(handoffCount(dir), 3);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("restore refuses a damaged backup with a clear message and changes nothing", async () => {
+  const { dir, config } = await liveFolder();
+  const backup = await backUp(dir, config);
+  const calibration = await Deno.readFile(`${backup}/calibration.json`);
+  calibration[10] ^= 0x20;
+  await Deno.writeFile(`${backup}/calibration.json`, calibration);
+  const before = await liveFiles(dir);
+
+  const run = await runMain(dir, ["restore", backup, "--config", config]);
+
+  assert.equal(run.code, 1);
+  assert.match(
+    run.stderr,
+    /damaged or not this scanner's; nothing was changed/,
+  );
+  assert.match(run.stderr, /calibration\.json does not match its checksum/);
+  assert.deepEqual(await liveFiles(dir), before);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("restore refuses another scanner's backup and changes nothing", async () => {
+  const { dir, config } = await liveFolder();
+  const other = await Deno.makeTempDir({ prefix: "lab_cli_other_" });
+  await calibratedConfig(other);
+  const otherConfig = await writeLabConfig(other, "Hematology Scanner #2");
+  const foreign = await backUp(other, otherConfig);
+  await Deno.rename(foreign, `${dir}/foreign_backup`);
+  const before = await liveFiles(dir);
+
+  const run = await runMain(dir, [
+    "restore",
+    `${dir}/foreign_backup`,
+    "--config",
+    config,
+  ]);
+
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /Hematology Scanner #2/);
+  assert.match(run.stderr, /nothing was changed/);
+  assert.deepEqual(await liveFiles(dir), before);
+  await Deno.remove(dir, { recursive: true });
+  await Deno.remove(other, { recursive: true });
+});
+
+Deno.test("recover restores the newest good backup after a disk failure and proves it with a handoff", async () => {
+  const { dir, config } = await liveFolder();
+  const calibration = await Deno.readTextFile(`${dir}/calibration.json`);
+  const good = await backUp(dir, config);
+  const damaged = await backUp(dir, config);
+  await Deno.writeTextFile(`${damaged}/history.sqlite`, "scrambled");
+  await Deno.remove(`${dir}/calibration.json`);
+  await Deno.remove(`${dir}/history.sqlite`);
+
+  const run = await runMain(dir, ["recover", "--config", config, "--json"]);
+
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.backup, good);
+  assert.equal(report.recovered, true);
+  assert.equal(report.phase, "ready");
+  assert.equal(report.handoff.success, true);
+  assert.equal(await Deno.readTextFile(`${dir}/calibration.json`), calibration);
+  assert.equal(handoffCount(dir), 4);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("recover without a good backup says so and starts nothing", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_cli_" });
+  const config = await writeLabConfig(dir);
+
+  const run = await runMain(dir, ["recover", "--config", config]);
+
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /there is no backup in .*backups/);
+  await assert.rejects(
+    Deno.stat(`${dir}/history.sqlite`),
+    Deno.errors.NotFound,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("diagnose --json reports every simulated device healthy and the trend of the history", async () => {
+  const { dir, config } = await liveFolder();
+
+  const run = await runMain(dir, ["diagnose", "--config", config, "--json"]);
+
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.mode, "probe");
+  assert.equal(report.devices_ok, true);
+  assert.equal(report.devices.length, 5);
+  assert.equal(report.trend.trend, "insufficient_data");
+  assert.equal(report.history.rows.handoffs, 3);
+  await Deno.remove(dir, { recursive: true });
+});
