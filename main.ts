@@ -4,6 +4,8 @@
  * @module
  */
 
+// First: confines npm code's process.env before any package reads it.
+import "./permissions/confine_process_env.ts";
 import { ConfigError } from "./config/errors.ts";
 import { serveCommand } from "./cli/serve.ts";
 import { handoffCommand } from "./cli/handoff.ts";
@@ -13,6 +15,8 @@ import { backupCommand } from "./cli/backup.ts";
 import { restoreCommand } from "./cli/restore.ts";
 import { recoverCommand } from "./cli/recover.ts";
 import { diagnoseCommand } from "./cli/diagnose.ts";
+import { validateCommand } from "./cli/validate.ts";
+import { flagsCli } from "./cli/flags.ts";
 import { say, UsageError } from "./cli/output.ts";
 
 type Command = (args: string[]) => Promise<number>;
@@ -21,7 +25,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: {
     run: serveCommand,
     summary:
-      "serve [--config FILE] [--port N] [--host H]   run the HTTP service",
+      "serve [--config FILE] [--port N] [--host H] [--inspect WS_URL]   run the HTTP service",
   },
   handoff: {
     run: handoffCommand,
@@ -57,6 +61,16 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: diagnoseCommand,
     summary:
       "diagnose [--config FILE] [--json]   each device's connection and likely fix, and the performance trend",
+  },
+  validate: {
+    run: validateCommand,
+    summary:
+      "validate [--config FILE] [--json] [--min-free-gb N]   pre-deployment checks; exit 1 if any fails",
+  },
+  flags: {
+    run: flagsCli,
+    summary:
+      "flags [--config FILE] [--command serve] [--inspect URL] [--compile]   print the command with its least-privilege Deno flags",
   },
 };
 

@@ -44,12 +44,19 @@ interface CommandNeeds {
   writeConfig: boolean;
   /** Open pseudo-terminals through libc. */
   pty: boolean;
+  /** Read a file system's free space (`statfs`), for the disk check. */
+  diskSpace: boolean;
 }
 
 const NEEDS: Record<LaunchCommand, CommandNeeds> = {
   serve: need({ data: true, devices: true, network: true }),
   handoff: need({ data: true, devices: true }),
-  validate: need({ data: true, devices: true, network: true }),
+  validate: need({
+    data: true,
+    devices: true,
+    network: true,
+    diskSpace: true,
+  }),
   diagnose: need({ data: true, devices: true }),
   calibrate: need({ data: true, devices: true }),
   emulate: need({ pty: true }),
@@ -70,6 +77,7 @@ function need(some: Partial<CommandNeeds>): CommandNeeds {
     network: false,
     writeConfig: false,
     pty: false,
+    diskSpace: false,
     ...some,
   };
 }
@@ -108,6 +116,8 @@ export interface PermissionSet {
   net: string[];
   env: string[];
   ffi: string[];
+  /** System information calls; only `statfs`, only for `validate`. */
+  sys: string[];
 }
 
 const SERIAL_DRIVER_KEYS = [
@@ -133,7 +143,14 @@ export function derivePermissions(
   const needs = NEEDS[options.command];
   const cwd = options.cwd ?? Deno.cwd();
   const abs = (path: string) => isAbsolute(path) ? path : resolve(cwd, path);
-  const set: PermissionSet = { read: [], write: [], net: [], env: [], ffi: [] };
+  const set: PermissionSet = {
+    read: [],
+    write: [],
+    net: [],
+    env: [],
+    ffi: [],
+    sys: [],
+  };
 
   if (options.configPath) {
     set.read.push(abs(options.configPath));
@@ -153,6 +170,7 @@ export function derivePermissions(
 
   if (needs.devices) addDevices(config, set, abs, options.serialFiles);
   if (needs.pty) set.ffi.push(...ptyFiles().ffi);
+  if (needs.diskSpace) set.sys.push("statfs");
 
   if (needs.network) {
     set.net.push(hostPort(config.server.host, config.server.port));
@@ -245,6 +263,7 @@ function tidy(set: PermissionSet): PermissionSet {
     net: [...new Set(set.net)],
     env: [...new Set(set.env)],
     ffi: [...new Set(set.ffi)],
+    sys: [...new Set(set.sys)],
   };
 }
 
@@ -271,5 +290,6 @@ export function deriveDenoFlags(
   add("net", set.net);
   add("env", set.env);
   add("ffi", set.ffi);
+  add("sys", set.sys);
   return flags;
 }

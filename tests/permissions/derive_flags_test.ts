@@ -72,7 +72,7 @@ Deno.test("serve on the sample config names exactly its paths, devices and hosts
   ]);
 });
 
-Deno.test("deriveDenoFlags never grants everything, programs or system data", () => {
+Deno.test("deriveDenoFlags never grants everything or programs, and system data only to validate's disk check", () => {
   for (
     const command of [
       "serve",
@@ -87,9 +87,16 @@ Deno.test("deriveDenoFlags never grants everything, programs or system data", ()
     ] as const
   ) {
     const flags = deriveDenoFlags(sample(), optionsFor(command));
-    for (const flag of flags) {
+    for (
+      const flag of flags.filter((flag) => !flag.startsWith("--allow-sys"))
+    ) {
       assert.match(flag, /^--allow-(read|write|net|env|ffi)=[^=]+$/, flag);
     }
+    assert.deepEqual(
+      flags.filter((flag) => flag.startsWith("--allow-sys")),
+      command === "validate" ? ["--allow-sys=statfs"] : [],
+      command,
+    );
   }
 });
 
