@@ -236,21 +236,31 @@ export function serviceDeviceReports(
     lastErrors: Partial<Record<DeviceKind, string>>;
   },
 ): DeviceReport[] {
-  return DEVICE_ORDER.map((device) => {
+  const nameOf = (device: DeviceKind) => device.replace("_", " ");
+  // Start-up brings the devices up in order and stops at the first failure.
+  const failedAt = view.phase === "fault" && view.notice !== null
+    ? DEVICE_ORDER.findIndex((device) =>
+      view.notice!.toLowerCase().includes(nameOf(device))
+    )
+    : -1;
+  return DEVICE_ORDER.map((device, index) => {
     const report = baseReport(config, device);
-    const name = device.replace("_", " ");
-    const faultNotice = view.phase === "fault" && view.notice !== null &&
-        view.notice.toLowerCase().includes(name)
-      ? view.notice
-      : null;
-    const state = view.states[device] ?? view.phase;
-    const error = faultNotice ?? view.lastErrors[device] ??
-      (/fault|disconnected|failed/.test(state)
-        ? `the ${name} actor is ${state}`
+    if (failedAt >= 0 && index > failedAt) {
+      report.error = null;
+      report.likely_fix = `Not reached: start-up stopped at the ${
+        nameOf(DEVICE_ORDER[failedAt])
+      }; fix that first`;
+      return report;
+    }
+    const actorState = view.states[device];
+    const error = (index === failedAt ? view.notice : null) ??
+      view.lastErrors[device] ??
+      (actorState && /fault|disconnected|failed/.test(actorState)
+        ? `the ${nameOf(device)} actor is ${actorState}`
         : null);
-    report.connected = view.phase !== "starting" && faultNotice === null &&
-      state !== "disconnected";
-    report.healthy = error === null && view.phase !== "fault";
+    report.connected = view.phase !== "starting" && index !== failedAt &&
+      actorState !== "disconnected";
+    report.healthy = error === null && view.phase !== "starting";
     report.problem = report.healthy ? "ok" : "unknown";
     if (error !== null) {
       const advice = adviseOnDeviceMessage(error, portContext(config, device));
