@@ -11,6 +11,29 @@
 import type { Frame } from "../domain/frame.ts";
 import type { LensId } from "../domain/lens.ts";
 
+/**
+ * A device's port went away or came back, as a driver with a port reports
+ * it. Reconnecting is the driver's job; this only tells the controller.
+ */
+export interface DeviceLinkChange {
+  /** `disconnected`: commands fail until `connected` comes. */
+  state: "connected" | "disconnected";
+  /** The port's path, e.g. `/dev/ttyUSB0`. */
+  port: string;
+  /** When disconnected: what happened and what to check. */
+  message?: string;
+}
+
+/**
+ * Subscribes to a device's link changes.
+ *
+ * @param listener called on each change
+ * @returns a function that stops the calls
+ */
+export type OnConnectionChange = (
+  listener: (change: DeviceLinkChange) => void,
+) => () => void;
+
 /** The motorised turret that puts lens A or lens B in the light path. */
 export interface Turret {
   /** Brings the turret up; throws a `DeviceError` naming the port. */
@@ -22,6 +45,8 @@ export interface Turret {
    * or a switch failed part way).
    */
   currentLens(): LensId | null;
+  /** Reports the port going and coming back; absent without a port. */
+  onConnectionChange?: OnConnectionChange;
   /** Releases the device. */
   close(): Promise<void>;
 }
@@ -34,6 +59,8 @@ export interface FocusMotor {
   moveTo(zUm: number, signal?: AbortSignal): Promise<void>;
   /** Last settled position in micrometres. */
   positionUm(): number;
+  /** Reports the port going and coming back; absent without a port. */
+  onConnectionChange?: OnConnectionChange;
   /** Releases the device. */
   close(): Promise<void>;
 }
@@ -58,6 +85,8 @@ export interface Illumination {
   setBrightness(level: number, signal?: AbortSignal): Promise<void>;
   /** Reads the brightness level back from the device. */
   readBrightness(signal?: AbortSignal): Promise<number>;
+  /** Reports the port going and coming back; absent without a port. */
+  onConnectionChange?: OnConnectionChange;
   /** Releases the device. */
   close(): Promise<void>;
 }

@@ -55,6 +55,11 @@ export class TransportQueue {
     return this.#current?.awaitingReply ? this.#current : undefined;
   }
 
+  /** Commands in flight or waiting. */
+  get size(): number {
+    return (this.#current === undefined ? 0 : 1) + this.#waiting.length;
+  }
+
   /**
    * Queues a command.
    *

@@ -146,6 +146,11 @@ export class LineTransport extends EventTarget {
     return this.#state;
   }
 
+  /** Commands sent and not yet answered, plus those queued behind them. */
+  get pendingCommands(): number {
+    return this.#queue.size;
+  }
+
   /**
    * Calls `listener` on every state change.
    *

@@ -8,11 +8,12 @@
 import type { Clock } from "../../domain/clock.ts";
 import {
   type BackoffOptions,
+  type ConnectionStateChange,
   LineTransport,
   type TrafficLogger,
 } from "../../serial/line_transport.ts";
 import type { PortOpener } from "../../serial/port_connection.ts";
-import type { DeviceKind } from "../types.ts";
+import type { DeviceKind, DeviceLinkChange } from "../types.ts";
 
 /** Options every serial driver takes. */
 export interface SerialDeviceOptions {
@@ -60,4 +61,43 @@ export function createTransport(
     backoff: options.backoff,
     portSetting,
   });
+}
+
+/**
+ * Reports a transport's losses and returns as link changes. Only the
+ * `connected` and `disconnected` states are passed on: a reconnect attempt
+ * in progress is still disconnected to the controller.
+ *
+ * @param transport the device's line transport
+ * @param listener receives each change
+ * @returns a function that stops the reports
+ */
+export function watchLink(
+  transport: LineTransport,
+  listener: (change: DeviceLinkChange) => void,
+): () => void {
+  return transport.onStateChange((change) => {
+    if (change.state === "connected") {
+      listener({ state: "connected", port: change.path });
+    } else if (change.state === "disconnected") {
+      listener({
+        state: "disconnected",
+        port: change.path,
+        message: describeLoss(change),
+      });
+    }
+  });
+}
+
+function describeLoss(change: ConnectionStateChange): string {
+  const name = change.device.replace("_", " ");
+  const reason = change.error?.message ?? "no reason given";
+  const retry = change.retryInMs === undefined
+    ? "it is not retried until the service restarts"
+    : `it is reopened by itself (next try in ${change.retryInMs} ms)`;
+  // Most causes already say what to check; the others get the usual.
+  const advice = /\bcheck\b/.test(reason)
+    ? ""
+    : `; check the ${name}'s cable and power`;
+  return `the ${name} port ${change.path} is disconnected: ${reason}; ${retry}${advice}`;
 }

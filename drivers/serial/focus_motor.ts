@@ -19,8 +19,12 @@ import type { LensId, LensProfile } from "../../domain/lens.ts";
 import { type Clock, RealClock } from "../../domain/clock.ts";
 import type { LineTransport } from "../../serial/line_transport.ts";
 import { DeviceFaultError, DeviceTimeoutError } from "../errors.ts";
-import type { FocusMotor } from "../types.ts";
-import { createTransport, type SerialDeviceOptions } from "./_serial_device.ts";
+import type { DeviceLinkChange, FocusMotor } from "../types.ts";
+import {
+  createTransport,
+  type SerialDeviceOptions,
+  watchLink,
+} from "./_serial_device.ts";
 import { type MovePlan, planMove } from "./_move_plan.ts";
 
 /** Line speed of the piezo controller. */
@@ -135,6 +139,17 @@ export class SerialFocusMotor implements FocusMotor {
   /** Last settled position, um. */
   positionUm(): number {
     return this.#positionUm;
+  }
+
+  /**
+   * Calls `listener` when the port goes away and when it is back.
+   *
+   * @returns a function that stops the calls
+   */
+  onConnectionChange(
+    listener: (change: DeviceLinkChange) => void,
+  ): () => void {
+    return watchLink(this.transport, listener);
   }
 
   /** Closes the port. */

@@ -7,11 +7,12 @@
 
 import type { LineTransport } from "../../serial/line_transport.ts";
 import { DeviceFaultError } from "../errors.ts";
-import type { Illumination } from "../types.ts";
+import type { DeviceLinkChange, Illumination } from "../types.ts";
 import {
   createTransport,
   type SerialDeviceOptions,
   STATUS_WORD,
+  watchLink,
 } from "./_serial_device.ts";
 
 /** Line speed of the LED controller. */
@@ -102,6 +103,17 @@ export class SerialIllumination implements Illumination {
       );
     }
     return level;
+  }
+
+  /**
+   * Calls `listener` when the port goes away and when it is back.
+   *
+   * @returns a function that stops the calls
+   */
+  onConnectionChange(
+    listener: (change: DeviceLinkChange) => void,
+  ): () => void {
+    return watchLink(this.transport, listener);
   }
 
   /** Closes the port. */

@@ -18,11 +18,12 @@ import {
   DeviceFaultError,
   DeviceTimeoutError,
 } from "../errors.ts";
-import type { Turret } from "../types.ts";
+import type { DeviceLinkChange, Turret } from "../types.ts";
 import {
   createTransport,
   type SerialDeviceOptions,
   STATUS_WORD,
+  watchLink,
 } from "./_serial_device.ts";
 
 /** Line speed of the turret controller. */
@@ -103,6 +104,17 @@ export class SerialTurret implements Turret {
   /** The lens known to be in place, or `null` when unknown. */
   currentLens(): LensId | null {
     return this.#lens;
+  }
+
+  /**
+   * Calls `listener` when the port goes away and when it is back.
+   *
+   * @returns a function that stops the calls
+   */
+  onConnectionChange(
+    listener: (change: DeviceLinkChange) => void,
+  ): () => void {
+    return watchLink(this.transport, listener);
   }
 
   /** Closes the port. */
