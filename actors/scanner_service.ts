@@ -71,6 +71,9 @@ const CALIBRATED_SHARE_OF_RANGE = 0.8;
 /** Share of the configured points that a routine calibration collects. */
 const ROUTINE_POINT_FRACTION = 0.6;
 
+/** Time the turret machine waits beyond the driver's own switch timeout. */
+const SWITCH_BACKSTOP_MARGIN_MS = 100;
+
 /** A running scanner controller. */
 export class ScannerService {
   /** The validated configuration. */
@@ -129,7 +132,10 @@ export class ScannerService {
           holdOutEvery: 4,
         },
         defaultBrightness: config.hardware.illumination.default_brightness,
-        switchTimeoutMs: config.hardware.lens_turret.timeout_ms,
+        // A backstop behind the driver's own reply timeout, whose message
+        // names the port: switch time plus reply timeout, plus a margin.
+        switchTimeoutMs: config.hardware.lens_turret.switch_time_ms +
+          config.hardware.lens_turret.timeout_ms + SWITCH_BACKSTOP_MARGIN_MS,
         historySize: options.historySize ?? 1000,
         selfCalibrate: options.selfCalibrate ?? true,
       },
@@ -205,6 +211,18 @@ export class ScannerService {
         resolve(this.phase);
       });
     });
+  }
+
+  /**
+   * Brings the devices up again after start-up failed (phase `fault`), for
+   * when the cause named in the notice has been fixed.
+   *
+   * @returns whether a new start-up began (false in any other phase)
+   */
+  retryStart(): boolean {
+    if (this.phase !== "fault") return false;
+    this.supervisor.send({ type: "system.retry" });
+    return true;
   }
 
   /** Asks for one handoff from lens-A focus `zSourceUm`. */

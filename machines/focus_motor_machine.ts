@@ -1,7 +1,9 @@
 /**
  * The focus motor's lifecycle: idle at a known position, moving (until the
- * move has settled), or in fault with the cause kept. Other actors send
- * `focus.move` and get `focus.moved` or `focus.failed` back.
+ * move has settled), in fault with the cause kept, or disconnected while
+ * its port is away. Other actors send `focus.move` and get `focus.moved`
+ * or `focus.failed` back; while disconnected the answer is an immediate
+ * `focus.failed` naming the port and what to check.
  *
  * @module
  */
@@ -10,6 +12,7 @@ import { type AnyActorRef, assign, fromPromise, sendTo, setup } from "xstate";
 import type { Clock } from "../domain/clock.ts";
 import type { FocusMotor } from "../drivers/types.ts";
 import { describeError } from "./_errors.ts";
+import { type LinkEvent, type LostLink, watchLink } from "./_device_link.ts";
 
 /** What the focus motor machine starts with. */
 export interface FocusMotorInput {
@@ -33,12 +36,15 @@ export interface FocusMotorContext extends FocusMotorInput {
   replyTo: AnyActorRef | null;
   /** Why the last move failed. */
   fault: string | null;
+  /** The motor's port while it is away; `null` when connected. */
+  disconnection: LostLink | null;
 }
 
 /** Events the focus motor machine accepts. */
 export type FocusMotorEvent =
   | { type: "focus.move"; zUm: number; replyTo: AnyActorRef }
-  | { type: "focus.reset" };
+  | { type: "focus.reset" }
+  | LinkEvent;
 
 /** Replies the focus motor machine sends to whoever asked. */
 export type FocusMotorReply =
@@ -82,7 +88,10 @@ export const focusMotorMachine = setup({
     input: {} as FocusMotorInput,
     events: {} as FocusMotorEvent,
   },
-  actors: { moveFocus },
+  actors: { moveFocus, watchLink },
+  guards: {
+    isDisconnected: ({ context }) => context.disconnection !== null,
+  },
   delays: {
     moveTimeout: ({ context }) =>
       moveTimeoutMs(context, context.positionUm, context.targetUm ?? 0),
@@ -117,6 +126,28 @@ export const focusMotorMachine = setup({
       }),
     ),
     clearFault: assign({ fault: null }),
+    recordDisconnection: assign(({ event }) => {
+      if (event.type !== "link.disconnected") return {};
+      return { disconnection: { port: event.port, message: event.message } };
+    }),
+    recordReconnection: assign(({ context }) => ({
+      disconnection: null,
+      fault: null,
+      positionUm: context.motor.positionUm(),
+    })),
+    refuseMove: sendTo(
+      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ context, event }) => {
+        const zUm = (event as { zUm: number }).zUm;
+        return {
+          type: "focus.failed",
+          zUm,
+          message: `Cannot move focus to ${zUm} um: ${
+            context.disconnection?.message ?? "its port is disconnected"
+          }`,
+        };
+      },
+    ),
   },
 }).createMachine({
   id: "focus_motor",
@@ -126,11 +157,24 @@ export const focusMotorMachine = setup({
     targetUm: null,
     replyTo: null,
     fault: null,
+    disconnection: null,
   }),
+  invoke: {
+    src: "watchLink",
+    input: ({ context }) => ({
+      sources: { focus_motor: context.motor },
+    }),
+  },
   initial: "idle",
   states: {
     idle: {
-      on: { "focus.move": { target: "moving", actions: "acceptRequest" } },
+      on: {
+        "focus.move": { target: "moving", actions: "acceptRequest" },
+        "link.disconnected": {
+          target: "disconnected",
+          actions: "recordDisconnection",
+        },
+      },
     },
     moving: {
       invoke: {
@@ -141,7 +185,7 @@ export const focusMotorMachine = setup({
           clock: context.clock,
         }),
         onDone: {
-          target: "idle",
+          target: "settled",
           actions: [
             "recordPosition",
             {
@@ -151,7 +195,7 @@ export const focusMotorMachine = setup({
           ],
         },
         onError: {
-          target: "fault",
+          target: "failed",
           actions: [
             {
               type: "recordFault",
@@ -165,7 +209,7 @@ export const focusMotorMachine = setup({
       },
       after: {
         moveTimeout: {
-          target: "fault",
+          target: "failed",
           actions: [
             {
               type: "recordFault",
@@ -178,11 +222,40 @@ export const focusMotorMachine = setup({
           ],
         },
       },
+      on: {
+        // The move under way fails by itself once its port is gone; the
+        // loss is noted so the machine ends up disconnected, not idle.
+        "link.disconnected": { actions: "recordDisconnection" },
+        "link.connected": { actions: "recordReconnection" },
+      },
+    },
+    settled: {
+      always: [
+        { guard: "isDisconnected", target: "disconnected" },
+        { target: "idle" },
+      ],
+    },
+    failed: {
+      always: [
+        { guard: "isDisconnected", target: "disconnected" },
+        { target: "fault" },
+      ],
     },
     fault: {
       on: {
         "focus.move": { target: "moving", actions: "acceptRequest" },
         "focus.reset": { target: "idle", actions: "clearFault" },
+        "link.disconnected": {
+          target: "disconnected",
+          actions: "recordDisconnection",
+        },
+      },
+    },
+    disconnected: {
+      on: {
+        "focus.move": { actions: "refuseMove" },
+        "link.disconnected": { actions: "recordDisconnection" },
+        "link.connected": { target: "idle", actions: "recordReconnection" },
       },
     },
   },

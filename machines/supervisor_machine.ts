@@ -8,13 +8,17 @@
  * events (`handoff.completed`, `handoff.rejected`, `calibration.*`), which
  * the HTTP layer listens for.
  *
+ * A device whose port goes away is listed in `lostLinks` and named in the
+ * notice until it is back (`device.link` is emitted both ways); the turret
+ * and focus machines refuse requests meanwhile.
+ *
  * @module
  */
 
 import { assign, emit, fromPromise, setup } from "xstate";
 import type { Clock } from "../domain/clock.ts";
 import type { LensId, LensProfile } from "../domain/lens.ts";
-import type { Scanner } from "../drivers/types.ts";
+import type { DeviceKind, Scanner } from "../drivers/types.ts";
 import type { MappingOptions } from "../mapping/parfocal_mapping.ts";
 import type { ParfocalMapping } from "../mapping/parfocal_mapping.ts";
 import { DeviceSession } from "../actors/device_session.ts";
@@ -23,6 +27,7 @@ import type { CalibrationPlan } from "../actors/calibration_steps.ts";
 import { turretMachine } from "./turret_machine.ts";
 import { focusMotorMachine } from "./focus_motor_machine.ts";
 import { handoffMachine } from "./handoff_machine.ts";
+import { type LinkEvent, type LostLink, watchLink } from "./_device_link.ts";
 import type { HandoffResult } from "./handoff_types.ts";
 import {
   calibrationMachine,
@@ -78,6 +83,7 @@ interface SupervisorContext extends SupervisorInput {
   calibrationProgress: CalibrationProgress | null;
   lastCalibration: CalibrationReport | null;
   routine: boolean;
+  lostLinks: Partial<Record<DeviceKind, LostLink>>;
 }
 
 /** Events the supervisor accepts. */
@@ -86,7 +92,8 @@ export type SupervisorEvent =
   | { type: "calibration.start"; requestId: string; routine?: boolean }
   | { type: "calibration.progress"; progress: CalibrationProgress }
   | { type: "mapping.rollback" }
-  | { type: "system.retry" };
+  | { type: "system.retry" }
+  | LinkEvent;
 
 /** Events the supervisor emits to listeners. */
 export type SupervisorEmitted =
@@ -105,7 +112,20 @@ export type SupervisorEmitted =
   }
   | { type: "calibration.progress"; progress: CalibrationProgress }
   | { type: "calibration.finished"; report: CalibrationReport }
-  | { type: "status.changed"; phase: SupervisorPhase; notice: string | null };
+  | { type: "status.changed"; phase: SupervisorPhase; notice: string | null }
+  | {
+    type: "device.link";
+    device: DeviceKind;
+    state: "connected" | "disconnected";
+    port: string;
+    message: string | null;
+  };
+
+function notReadyMessage(notice: string | null): string {
+  return notice === null
+    ? "The controller is starting; retry when /health says healthy"
+    : `The controller is not ready: ${notice}`;
+}
 
 /** The supervisor machine. */
 export const supervisorMachine = setup({
@@ -120,6 +140,7 @@ export const supervisorMachine = setup({
     focusMotor: focusMotorMachine,
     handoff: handoffMachine,
     calibration: calibrationMachine,
+    watchLink,
     bringUpDevices: fromPromise<void, SupervisorInput>(({ input, signal }) =>
       bringUpDevices(input.scanner, input.defaultBrightness, signal)
     ),
@@ -266,6 +287,37 @@ export const supervisorMachine = setup({
       report: params.report,
     })),
     rollbackMapping: ({ context }) => context.mapping?.rollback(),
+    recordLinkLoss: assign(({ context, event }) => {
+      if (event.type !== "link.disconnected") return {};
+      return {
+        lostLinks: {
+          ...context.lostLinks,
+          [event.device]: { port: event.port, message: event.message },
+        },
+        notice: event.message,
+      };
+    }),
+    recordLinkBack: assign(({ context, event }) => {
+      if (event.type !== "link.connected") return {};
+      const { [event.device]: back, ...still } = context.lostLinks;
+      const noticeWasLoss = back !== undefined &&
+        context.notice === back.message;
+      const others = Object.values(still) as LostLink[];
+      const otherLoss = others[0]?.message ?? null;
+      return {
+        lostLinks: still,
+        notice: noticeWasLoss ? otherLoss : context.notice,
+      };
+    }),
+    emitLinkChange: emit(({ event }) => ({
+      type: "device.link" as const,
+      device: (event as LinkEvent).device,
+      state: event.type === "link.connected"
+        ? "connected" as const
+        : "disconnected" as const,
+      port: (event as LinkEvent).port,
+      message: event.type === "link.disconnected" ? event.message : null,
+    })),
     recordMapping: assign((_, params: { mapping: ParfocalMapping }) => ({
       mapping: params.mapping,
       notice: null,
@@ -285,10 +337,42 @@ export const supervisorMachine = setup({
     calibrationProgress: null,
     lastCalibration: null,
     routine: false,
+    lostLinks: {},
   }),
+  invoke: {
+    src: "watchLink",
+    input: ({ context }) => ({
+      sources: {
+        turret: context.scanner.turret,
+        focus_motor: context.scanner.focus,
+        illumination: context.scanner.illumination,
+      },
+    }),
+  },
   initial: "starting",
   on: {
     "mapping.rollback": { guard: "hasMapping", actions: "rollbackMapping" },
+    "link.disconnected": { actions: ["recordLinkLoss", "emitLinkChange"] },
+    "link.connected": { actions: ["recordLinkBack", "emitLinkChange"] },
+    // States that take requests answer them; every other state (start-up,
+    // fault) refuses at once, so no caller waits for an answer forever.
+    "handoff.request": {
+      actions: {
+        type: "rejectHandoff",
+        params: ({ context }) => ({
+          reason: "not_ready",
+          message: notReadyMessage(context.notice),
+        }),
+      },
+    },
+    "calibration.start": {
+      actions: {
+        type: "rejectCalibration",
+        params: ({ context }) => ({
+          message: notReadyMessage(context.notice),
+        }),
+      },
+    },
   },
   states: {
     starting: {

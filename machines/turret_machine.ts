@@ -1,7 +1,9 @@
 /**
- * The lens turret's lifecycle: idle with a known lens, switching, or in
- * fault with the cause kept. Other actors ask it to switch with
- * `turret.switch` and get `turret.switched` or `turret.failed` back.
+ * The lens turret's lifecycle: idle with a known lens, switching, in fault
+ * with the cause kept, or disconnected while its port is away. Other
+ * actors ask it to switch with `turret.switch` and get `turret.switched`
+ * or `turret.failed` back; while disconnected the answer is an immediate
+ * `turret.failed` naming the port and what to check.
  *
  * @module
  */
@@ -11,6 +13,7 @@ import type { Clock } from "../domain/clock.ts";
 import type { LensId } from "../domain/lens.ts";
 import type { Turret } from "../drivers/types.ts";
 import { describeError } from "./_errors.ts";
+import { type LinkEvent, type LostLink, watchLink } from "./_device_link.ts";
 
 /** What the turret machine starts with. */
 export interface TurretInput {
@@ -32,12 +35,15 @@ export interface TurretContext extends TurretInput {
   replyTo: AnyActorRef | null;
   /** Why the last switch failed. */
   fault: string | null;
+  /** The turret's port while it is away; `null` when connected. */
+  disconnection: LostLink | null;
 }
 
 /** Events the turret machine accepts. */
 export type TurretEvent =
   | { type: "turret.switch"; lens: LensId; replyTo: AnyActorRef }
-  | { type: "turret.reset" };
+  | { type: "turret.reset" }
+  | LinkEvent;
 
 /** Replies the turret machine sends to whoever asked. */
 export type TurretReply =
@@ -63,7 +69,10 @@ export const turretMachine = setup({
     input: {} as TurretInput,
     events: {} as TurretEvent,
   },
-  actors: { switchLens },
+  actors: { switchLens, watchLink },
+  guards: {
+    isDisconnected: ({ context }) => context.disconnection !== null,
+  },
   delays: {
     switchTimeout: ({ context }) => context.switchTimeoutMs,
   },
@@ -97,6 +106,31 @@ export const turretMachine = setup({
       }),
     ),
     clearFault: assign({ fault: null }),
+    recordDisconnection: assign(({ context, event }) => {
+      if (event.type !== "link.disconnected") return {};
+      return {
+        disconnection: { port: event.port, message: event.message },
+        lens: context.turret.currentLens(),
+      };
+    }),
+    recordReconnection: assign(({ context }) => ({
+      disconnection: null,
+      fault: null,
+      lens: context.turret.currentLens(),
+    })),
+    refuseSwitch: sendTo(
+      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ context, event }) => {
+        const lens = (event as { lens: LensId }).lens;
+        return {
+          type: "turret.failed",
+          lens,
+          message: `Cannot switch the turret to lens ${lens}: ${
+            context.disconnection?.message ?? "its port is disconnected"
+          }`,
+        };
+      },
+    ),
   },
 }).createMachine({
   id: "turret",
@@ -106,12 +140,23 @@ export const turretMachine = setup({
     targetLens: null,
     replyTo: null,
     fault: null,
+    disconnection: null,
   }),
+  invoke: {
+    src: "watchLink",
+    input: ({ context }) => ({
+      sources: { turret: context.turret },
+    }),
+  },
   initial: "idle",
   states: {
     idle: {
       on: {
         "turret.switch": { target: "switching", actions: "acceptRequest" },
+        "link.disconnected": {
+          target: "disconnected",
+          actions: "recordDisconnection",
+        },
       },
     },
     switching: {
@@ -123,7 +168,7 @@ export const turretMachine = setup({
           clock: context.clock,
         }),
         onDone: {
-          target: "idle",
+          target: "settled",
           actions: [
             "recordLens",
             {
@@ -133,7 +178,7 @@ export const turretMachine = setup({
           ],
         },
         onError: {
-          target: "fault",
+          target: "failed",
           actions: [
             {
               type: "recordFault",
@@ -147,7 +192,7 @@ export const turretMachine = setup({
       },
       after: {
         switchTimeout: {
-          target: "fault",
+          target: "failed",
           actions: [
             {
               type: "recordFault",
@@ -160,11 +205,40 @@ export const turretMachine = setup({
           ],
         },
       },
+      on: {
+        // The switch under way fails by itself once its port is gone; the
+        // loss is noted so the machine ends up disconnected, not idle.
+        "link.disconnected": { actions: "recordDisconnection" },
+        "link.connected": { actions: "recordReconnection" },
+      },
+    },
+    settled: {
+      always: [
+        { guard: "isDisconnected", target: "disconnected" },
+        { target: "idle" },
+      ],
+    },
+    failed: {
+      always: [
+        { guard: "isDisconnected", target: "disconnected" },
+        { target: "fault" },
+      ],
     },
     fault: {
       on: {
         "turret.switch": { target: "switching", actions: "acceptRequest" },
         "turret.reset": { target: "idle", actions: "clearFault" },
+        "link.disconnected": {
+          target: "disconnected",
+          actions: "recordDisconnection",
+        },
+      },
+    },
+    disconnected: {
+      on: {
+        "turret.switch": { actions: "refuseSwitch" },
+        "link.disconnected": { actions: "recordDisconnection" },
+        "link.connected": { target: "idle", actions: "recordReconnection" },
       },
     },
   },
