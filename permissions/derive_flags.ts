@@ -46,10 +46,12 @@ interface CommandNeeds {
   pty: boolean;
   /** Read a file system's free space (`statfs`), for the disk check. */
   diskSpace: boolean;
+  /** Serve the dashboard's page and chart library. */
+  dashboard: boolean;
 }
 
 const NEEDS: Record<LaunchCommand, CommandNeeds> = {
-  serve: need({ data: true, devices: true, network: true }),
+  serve: need({ data: true, devices: true, network: true, dashboard: true }),
   handoff: need({ data: true, devices: true }),
   validate: need({
     data: true,
@@ -78,6 +80,7 @@ function need(some: Partial<CommandNeeds>): CommandNeeds {
     writeConfig: false,
     pty: false,
     diskSpace: false,
+    dashboard: false,
     ...some,
   };
 }
@@ -179,6 +182,8 @@ export function derivePermissions(
       set.net.push(urlHostPort(telemetry.endpoint));
     }
     if (options.inspectUrl) set.net.push(urlHostPort(options.inspectUrl));
+  }
+  if (needs.dashboard) {
     set.read.push(...(options.dashboardDirs ?? dashboardAssetDirs)());
   }
 

@@ -259,3 +259,12 @@ Deno.test("compileArgs bakes the same flags, the read-only assets and the comman
     "/etc/autofocus.yaml",
   ]);
 });
+
+Deno.test("only serve may read the dashboard's page and chart library", () => {
+  for (const command of ["validate", "recover", "handoff"] as const) {
+    const read = derivePermissions(sample(), optionsFor(command)).read;
+    assert.ok(!read.includes(PAGES) && !read.includes(CHARTS), command);
+  }
+  const served = derivePermissions(sample(), optionsFor("serve")).read;
+  assert.ok(served.includes(PAGES) && served.includes(CHARTS));
+});
