@@ -18,16 +18,16 @@ import { type History, openHistory } from "../history/history.ts";
 import type { StoredAlert } from "../history/types.ts";
 import type { LoggerLike } from "../logging/logger_like.ts";
 import { getLogger } from "../logging/configure.ts";
-import { alertThresholdsFromConfig } from "../monitoring/alerts.ts";
+import {
+  ALERT_KINDS,
+  alertThresholdsFromConfig,
+} from "../monitoring/alerts.ts";
 import { type HealthScore, healthScore } from "../monitoring/health_score.ts";
 import {
   createMetricsRegistry,
   type ScannerMetrics,
 } from "../monitoring/metrics.ts";
-import {
-  type AlertStore,
-  monitorMachine,
-} from "../monitoring/monitor_machine.ts";
+import { monitorMachine } from "../monitoring/monitor_machine.ts";
 import {
   createTelemetryUploader,
   type TelemetryUploader,
@@ -36,6 +36,7 @@ import { telemetryOptionsFromConfig } from "../telemetry/from_config.ts";
 import type { PerformanceStats } from "./performance_stats.ts";
 import type { ScannerService } from "./scanner_service.ts";
 import { performanceFromHistory } from "./history_recorder.ts";
+import { type AlertFeed, createAlertFeed } from "./alert_feed.ts";
 import { stateName, watchDeviceStates } from "./device_state_watch.ts";
 import { serviceDeviceReports } from "./diagnostics.ts";
 import {
@@ -84,20 +85,6 @@ export interface LabHealth extends HealthScore {
   alerts: StoredAlert[];
 }
 
-/** An alert as the dashboard's feed shows it. */
-export interface AlertChange {
-  /** Which threshold, e.g. `handoff_time`. */
-  kind: string;
-  /** What is wrong (or back to normal), in words. */
-  message: string;
-  /** The measured value. */
-  value: number;
-  /** The threshold. */
-  threshold: number;
-  /** Whether the alert starts or ends. */
-  state: "raised" | "cleared";
-}
-
 /** The lab operations of one running controller. */
 export class LabOperations {
   /** The history everything is recorded in. */
@@ -108,6 +95,11 @@ export class LabOperations {
   readonly monitor: Actor<typeof monitorMachine>;
   /** The maintenance scheduler, when running. */
   readonly scheduler: MaintenanceSchedulerActor | null;
+  /**
+   * The active alerts and their changes, for the dashboard's event stream
+   * (`AlertFeed` of `http/events_routes.ts`).
+   */
+  readonly alerts: AlertFeed;
   /** The telemetry uploader, when telemetry is on. */
   readonly telemetry: TelemetryUploader | null;
   /** Wall clock, epoch ms. */
@@ -116,7 +108,6 @@ export class LabOperations {
   readonly #ownsHistory: boolean;
   readonly #stops: (() => void)[] = [];
   readonly #writeCost: WriteCost;
-  readonly #alertListeners = new Set<(change: AlertChange) => void>();
   readonly #deviceErrors = new Map<string, string>();
   #performance: PerformanceStats | null = null;
   #stopped = false;
@@ -153,6 +144,12 @@ export class LabOperations {
       ? createTelemetryUploader({ ...telemetryOptions, fetch: options.fetch })
       : null;
 
+    const alertFeed = createAlertFeed(this.history, {
+      metrics: this.metrics,
+      telemetry: this.telemetry,
+      wallClockMs: this.wallClockMs,
+    });
+    this.alerts = alertFeed.feed;
     this.monitor = createActor(monitorMachine, {
       clock,
       input: {
@@ -161,7 +158,7 @@ export class LabOperations {
             lastHandoffs: config.monitoring.alert_window_handoffs,
           }),
         thresholds: alertThresholdsFromConfig(config),
-        alertStore: this.#alertStore(),
+        alertStore: alertFeed.store,
         logger: logger(["monitor"]),
         checkIntervalMs: config.monitoring.check_interval_s * 1000,
         minHandoffs: options.minHandoffsForAlerts,
@@ -197,6 +194,8 @@ export class LabOperations {
 
     const calibrated = service.mappingReport()?.calibration.calibrated_at;
     if (calibrated) this.metrics.setCalibrationTime(Date.parse(calibrated));
+    // Every kind once, so each alert has a series (0) before it first fires.
+    this.metrics.setActiveAlerts(ALERT_KINDS);
     this.metrics.setActiveAlerts(
       this.history.activeAlerts().map((alert) => alert.kind),
     );
@@ -262,24 +261,6 @@ export class LabOperations {
     };
   }
 
-  /**
-   * The active alerts and their changes, in the shape the dashboard's
-   * event stream takes (`AlertFeed` of `http/events_routes.ts`).
-   */
-  readonly alerts = {
-    active: () =>
-      this.history.activeAlerts().map((alert) => ({
-        kind: alert.kind,
-        message: alert.message,
-        value: alert.value,
-        threshold: alert.threshold,
-      })),
-    onChange: (handler: (change: AlertChange) => void): () => void => {
-      this.#alertListeners.add(handler);
-      return () => this.#alertListeners.delete(handler);
-    },
-  };
-
   /** Asks the monitor to check the alerts now rather than at its interval. */
   checkAlertsNow(): void {
     this.monitor.send({ type: "monitor.check" });
@@ -336,48 +317,6 @@ export class LabOperations {
     return {
       handoffBudgetMs: performance.max_handoff_time_ms,
       mappingBudgetUm: performance.max_mapping_error_um,
-    };
-  }
-
-  /** The history, telling telemetry and the metrics of each change too. */
-  #alertStore(): AlertStore {
-    const history = this.history;
-    const tell = (change: AlertChange) => {
-      this.metrics.setActiveAlerts(
-        history.activeAlerts().map((active) => active.kind),
-      );
-      this.telemetry?.enqueue({
-        type: `alert.${change.state}`,
-        at: new Date(this.wallClockMs()).toISOString(),
-        kind: change.kind,
-        value: change.value,
-        threshold: change.threshold,
-        message: change.message,
-      });
-      for (const listener of this.#alertListeners) listener(change);
-    };
-    return {
-      raiseAlert: (alert) => {
-        const stored = history.raiseAlert(alert);
-        tell({ ...alert, state: "raised" });
-        return stored;
-      },
-      clearAlert: (kind, value, atMs) => {
-        const cleared = history.clearAlert(kind, value, atMs);
-        if (!cleared) return cleared;
-        // The stored alert keeps the raising sentence; the monitor logs
-        // the clearing one but does not pass it to the store.
-        tell({
-          kind,
-          value,
-          threshold: cleared.threshold,
-          message:
-            `The ${kind} alert cleared: ${value} is back within ${cleared.threshold}`,
-          state: "cleared",
-        });
-        return cleared;
-      },
-      activeAlerts: () => history.activeAlerts(),
     };
   }
 }

@@ -124,7 +124,12 @@ export function recordServiceEvents(
     if (report.completed) {
       logger.info(
         "Calibration saved: held-out RMS {rmsUm} um over {points} points",
-        { rmsUm: report.heldOutRmsUm, points: report.points.length },
+        {
+          rmsUm: report.heldOutRmsUm === null
+            ? null
+            : Number(report.heldOutRmsUm.toFixed(4)),
+          points: report.points.length,
+        },
       );
     } else {
       logger.warn("Calibration failed at {step}: {cause}", {
@@ -143,16 +148,25 @@ export function recordServiceEvents(
     });
   });
 
+  let lastPhase: string | null = null;
   const onStatus = service.on("status.changed", ({ phase, notice }) => {
     const calibratedAt = service.mappingReport()?.calibration.calibrated_at;
     if (phase === "ready" && calibratedAt) {
       metrics.setCalibrationTime(Date.parse(calibratedAt));
     }
-    const line = notice ? "Controller {phase}: {notice}" : "Controller {phase}";
+    // Every handoff goes busy and back to ready: detail, not news.
+    const routine = phase === "busy" ||
+      (phase === "ready" && lastPhase === "busy");
+    lastPhase = phase;
+    const [line, properties] = notice
+      ? ["Controller {phase}: {notice}", { phase, notice }]
+      : ["Controller {phase}", { phase }];
     if (phase === "fault" || phase === "uncalibrated") {
-      logger.warn(line, { phase, notice });
+      logger.warn(line, properties);
+    } else if (routine) {
+      logger.debug(line, properties);
     } else {
-      logger.info(line, { phase, notice });
+      logger.info(line, properties);
     }
   });
 

@@ -1,5 +1,7 @@
 /**
- * `main.ts serve`: the controller behind its HTTP API.
+ * `main.ts serve`: the controller behind its HTTP API, with its lab
+ * operations (history, monitor, metrics, telemetry, maintenance) and
+ * logging to stdout and a size-rotated file in `paths.log_dir`.
  *
  * @module
  */
@@ -7,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { ScannerService } from "../actors/scanner_service.ts";
 import { createApp } from "../http/app.ts";
+import { configureLogging } from "../logging/configure.ts";
 import { securityLayers } from "../http/security/mod.ts";
 import { resolveConfig } from "./config_option.ts";
 import { say, UsageError } from "./output.ts";
@@ -59,11 +62,16 @@ export async function serveCommand(args: string[]): Promise<number> {
     );
   }
 
+  const logging = await configureLogging(config);
   const service = await ScannerService.start(config, {
     inspect: inspector?.inspect,
+    lab: { configFile: values.config },
   });
   const shutdown = new AbortController();
-  const app = createApp(service, { signal: shutdown.signal });
+  const app = createApp(service, {
+    signal: shutdown.signal,
+    alerts: service.lab?.alerts,
+  });
   const server = Deno.serve({
     hostname: host,
     port,
@@ -86,6 +94,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     await server.shutdown();
     inspector?.stop();
     await service.stop();
+    await logging.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);
