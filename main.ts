@@ -17,6 +17,7 @@ import { recoverCommand } from "./cli/recover.ts";
 import { diagnoseCommand } from "./cli/diagnose.ts";
 import { validateCommand } from "./cli/validate.ts";
 import { flagsCli } from "./cli/flags.ts";
+import { emulateCommand } from "./cli/emulate.ts";
 import { say, UsageError } from "./cli/output.ts";
 
 type Command = (args: string[]) => Promise<number>;
@@ -41,6 +42,11 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: calibrateCommand,
     summary:
       "calibrate [--config FILE] [--routine] [--json]   run the calibration procedure",
+  },
+  emulate: {
+    run: emulateCommand,
+    summary:
+      "emulate [--config FILE] [--link-dir DIR] [--fault DEVICE:KIND[:TIMES[:COMMAND]]]... [--json] [--write-config FILE] [--traffic]   serial device emulators on pseudo-terminals",
   },
   backup: {
     run: backupCommand,
