@@ -105,3 +105,47 @@ Deno.test("the monthly full calibration backs up first and keeps the previous ca
   await service.stop();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a temperature change beyond the threshold starts a routine calibration, a smaller one does not", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = await calibratedConfig(dir);
+  config.maintenance.backup.enable = false;
+  const auto = config.maintenance.auto_calibration;
+  auto.temperature_change_threshold_c = 2;
+  auto.temperature_check_interval_min = 10;
+  const { service, clock } = await startLab(config, { scheduler: {} });
+  const lab = service.lab!;
+  const scheduler = lab.scheduler!;
+  const world = service.world!;
+  const referenceC = world.temperatureC();
+  await waitFor(scheduler, (s) => s.matches("idle"));
+  const calibrations = lab.history.counts().calibrations;
+
+  world.setTemperatureC(referenceC + 1);
+  clock.advance(10 * 60_000);
+  await waitFor(scheduler, (s) => s.matches("idle"));
+  assert.equal(lab.history.lastMaintenanceRun("auto_calibration"), undefined);
+
+  world.setTemperatureC(referenceC + 3.5);
+  clock.advance(10 * 60_000);
+  await waitFor(scheduler, (s) => s.matches("running"));
+  await waitFor(scheduler, (s) => s.matches("idle"));
+  const run = lab.history.lastMaintenanceRun("auto_calibration")!;
+  assert.equal(run.outcome, "ok", run.detail ?? "");
+  assert.match(
+    run.detail!,
+    /temperature .* C is 3\.\d C from the calibration's/,
+  );
+  assert.equal(lab.history.counts().calibrations, calibrations + 1);
+
+  clock.advance(10 * 60_000);
+  await waitFor(scheduler, (s) => s.matches("idle"));
+  assert.equal(
+    lab.history.recentMaintenanceRuns(20).filter((r) =>
+      r.job === "auto_calibration"
+    ).length,
+    1,
+  );
+  await service.stop();
+  await Deno.remove(dir, { recursive: true });
+});
