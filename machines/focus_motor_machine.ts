@@ -3,12 +3,21 @@
  * move has settled), in fault with the cause kept, or disconnected while
  * its port is away. Other actors send `focus.move` and get `focus.moved`
  * or `focus.failed` back; while disconnected the answer is an immediate
- * `focus.failed` naming the port and what to check.
+ * `focus.failed` naming the port and what to check. A move asked for while
+ * one runs waits for it (the latest one only: an earlier waiting request
+ * is answered as superseded), so no request goes unanswered.
  *
  * @module
  */
 
-import { type AnyActorRef, assign, fromPromise, sendTo, setup } from "xstate";
+import {
+  type AnyActorRef,
+  assign,
+  enqueueActions,
+  fromPromise,
+  sendTo,
+  setup,
+} from "xstate";
 import type { Clock } from "../domain/clock.ts";
 import type { FocusMotor } from "../drivers/types.ts";
 import { describeError } from "./_errors.ts";
@@ -38,6 +47,8 @@ export interface FocusMotorContext extends FocusMotorInput {
   fault: string | null;
   /** The motor's port while it is away; `null` when connected. */
   disconnection: LostLink | null;
+  /** A move asked for during the running one, started after it. */
+  queued: { zUm: number; replyTo: AnyActorRef } | null;
 }
 
 /** Events the focus motor machine accepts. */
@@ -91,6 +102,7 @@ export const focusMotorMachine = setup({
   actors: { moveFocus, watchLink },
   guards: {
     isDisconnected: ({ context }) => context.disconnection !== null,
+    hasQueued: ({ context }) => context.queued !== null,
   },
   delays: {
     moveTimeout: ({ context }) =>
@@ -126,6 +138,35 @@ export const focusMotorMachine = setup({
       }),
     ),
     clearFault: assign({ fault: null }),
+    queueRequest: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== "focus.move") return;
+      if (context.queued) {
+        enqueue.sendTo(context.queued.replyTo, {
+          type: "focus.failed",
+          zUm: context.queued.zUm,
+          message:
+            `Cannot move focus to ${context.queued.zUm} um: a later move to ${event.zUm} um replaced it`,
+        });
+      }
+      enqueue.assign({ queued: { zUm: event.zUm, replyTo: event.replyTo } });
+    }),
+    startQueued: assign(({ context }) => ({
+      targetUm: context.queued?.zUm ?? null,
+      replyTo: context.queued?.replyTo ?? null,
+      queued: null,
+    })),
+    refuseQueued: enqueueActions(({ context, enqueue }) => {
+      const queued = context.queued;
+      if (!queued) return;
+      enqueue.sendTo(queued.replyTo, {
+        type: "focus.failed",
+        zUm: queued.zUm,
+        message: `Cannot move focus to ${queued.zUm} um: ${
+          context.disconnection?.message ?? "its port is disconnected"
+        }`,
+      });
+      enqueue.assign({ queued: null });
+    }),
     recordDisconnection: assign(({ event }) => {
       if (event.type !== "link.disconnected") return {};
       return { disconnection: { port: event.port, message: event.message } };
@@ -158,6 +199,7 @@ export const focusMotorMachine = setup({
     replyTo: null,
     fault: null,
     disconnection: null,
+    queued: null,
   }),
   invoke: {
     src: "watchLink",
@@ -227,17 +269,28 @@ export const focusMotorMachine = setup({
         // loss is noted so the machine ends up disconnected, not idle.
         "link.disconnected": { actions: "recordDisconnection" },
         "link.connected": { actions: "recordReconnection" },
+        "focus.move": { actions: "queueRequest" },
       },
     },
     settled: {
       always: [
-        { guard: "isDisconnected", target: "disconnected" },
+        {
+          guard: "isDisconnected",
+          target: "disconnected",
+          actions: "refuseQueued",
+        },
+        { guard: "hasQueued", target: "moving", actions: "startQueued" },
         { target: "idle" },
       ],
     },
     failed: {
       always: [
-        { guard: "isDisconnected", target: "disconnected" },
+        {
+          guard: "isDisconnected",
+          target: "disconnected",
+          actions: "refuseQueued",
+        },
+        { guard: "hasQueued", target: "moving", actions: "startQueued" },
         { target: "fault" },
       ],
     },

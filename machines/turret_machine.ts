@@ -3,12 +3,21 @@
  * with the cause kept, or disconnected while its port is away. Other
  * actors ask it to switch with `turret.switch` and get `turret.switched`
  * or `turret.failed` back; while disconnected the answer is an immediate
- * `turret.failed` naming the port and what to check.
+ * `turret.failed` naming the port and what to check. A switch asked for
+ * while one runs waits for it (the latest one only: an earlier waiting
+ * request is answered as superseded), so no request goes unanswered.
  *
  * @module
  */
 
-import { type AnyActorRef, assign, fromPromise, sendTo, setup } from "xstate";
+import {
+  type AnyActorRef,
+  assign,
+  enqueueActions,
+  fromPromise,
+  sendTo,
+  setup,
+} from "xstate";
 import type { Clock } from "../domain/clock.ts";
 import type { LensId } from "../domain/lens.ts";
 import type { Turret } from "../drivers/types.ts";
@@ -37,6 +46,8 @@ export interface TurretContext extends TurretInput {
   fault: string | null;
   /** The turret's port while it is away; `null` when connected. */
   disconnection: LostLink | null;
+  /** A switch asked for during the running one, started after it. */
+  queued: { lens: LensId; replyTo: AnyActorRef } | null;
 }
 
 /** Events the turret machine accepts. */
@@ -72,6 +83,7 @@ export const turretMachine = setup({
   actors: { switchLens, watchLink },
   guards: {
     isDisconnected: ({ context }) => context.disconnection !== null,
+    hasQueued: ({ context }) => context.queued !== null,
   },
   delays: {
     switchTimeout: ({ context }) => context.switchTimeoutMs,
@@ -106,6 +118,35 @@ export const turretMachine = setup({
       }),
     ),
     clearFault: assign({ fault: null }),
+    queueRequest: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== "turret.switch") return;
+      if (context.queued) {
+        enqueue.sendTo(context.queued.replyTo, {
+          type: "turret.failed",
+          lens: context.queued.lens,
+          message:
+            `Cannot switch the turret to lens ${context.queued.lens}: a later request for lens ${event.lens} replaced it`,
+        });
+      }
+      enqueue.assign({ queued: { lens: event.lens, replyTo: event.replyTo } });
+    }),
+    startQueued: assign(({ context }) => ({
+      targetLens: context.queued?.lens ?? null,
+      replyTo: context.queued?.replyTo ?? null,
+      queued: null,
+    })),
+    refuseQueued: enqueueActions(({ context, enqueue }) => {
+      const queued = context.queued;
+      if (!queued) return;
+      enqueue.sendTo(queued.replyTo, {
+        type: "turret.failed",
+        lens: queued.lens,
+        message: `Cannot switch the turret to lens ${queued.lens}: ${
+          context.disconnection?.message ?? "its port is disconnected"
+        }`,
+      });
+      enqueue.assign({ queued: null });
+    }),
     recordDisconnection: assign(({ context, event }) => {
       if (event.type !== "link.disconnected") return {};
       return {
@@ -141,6 +182,7 @@ export const turretMachine = setup({
     replyTo: null,
     fault: null,
     disconnection: null,
+    queued: null,
   }),
   invoke: {
     src: "watchLink",
@@ -210,17 +252,28 @@ export const turretMachine = setup({
         // loss is noted so the machine ends up disconnected, not idle.
         "link.disconnected": { actions: "recordDisconnection" },
         "link.connected": { actions: "recordReconnection" },
+        "turret.switch": { actions: "queueRequest" },
       },
     },
     settled: {
       always: [
-        { guard: "isDisconnected", target: "disconnected" },
+        {
+          guard: "isDisconnected",
+          target: "disconnected",
+          actions: "refuseQueued",
+        },
+        { guard: "hasQueued", target: "switching", actions: "startQueued" },
         { target: "idle" },
       ],
     },
     failed: {
       always: [
-        { guard: "isDisconnected", target: "disconnected" },
+        {
+          guard: "isDisconnected",
+          target: "disconnected",
+          actions: "refuseQueued",
+        },
+        { guard: "hasQueued", target: "switching", actions: "startQueued" },
         { target: "fault" },
       ],
     },

@@ -148,3 +148,24 @@ Deno.test("stopping the machines stops listening to the drivers", () => {
   assert.equal(devices.turret.link.listenerCount, 0);
   assert.equal(devices.motor.link.listenerCount, 0);
 });
+
+Deno.test("a switch waiting behind one under way is refused naming the port when the port goes away", async () => {
+  const devices = startDevices();
+  devices.turret.next = "fail";
+  const running = devices.session.switchLens("B");
+  const waiting = devices.session.switchLens("A");
+
+  devices.turret.link.report({
+    state: "disconnected",
+    port: PORT,
+    message: LOSS,
+  });
+
+  await assert.rejects(running, /JAMMED/);
+  await assert.rejects(waiting, {
+    message: `Cannot switch the turret to lens A: ${LOSS}`,
+  });
+  assert.deepEqual(devices.turret.commands, ["B"]);
+  assert.equal(devices.turretRef.getSnapshot().value, "disconnected");
+  devices.stop();
+});
