@@ -18,6 +18,7 @@ import { defaultConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { type Clock, SimulatedClock } from "../domain/clock.ts";
 import { ScannerService } from "../actors/scanner_service.ts";
+import { openHistory } from "../history/history.ts";
 
 const HANDOFFS = 300;
 
@@ -95,6 +96,9 @@ const withLab = { msPerHandoff: withMs / HANDOFFS };
 const { size: checkpointedBytes } = await Deno.stat(
   `${dir}/lab/history.sqlite`,
 );
+// An empty history's schema pages, so the growth per handoff can be told.
+openHistory(`${dir}/empty.sqlite`).close();
+const { size: emptyBytes } = await Deno.stat(`${dir}/empty.sqlite`);
 await Deno.remove(dir, { recursive: true });
 
 const perHandoff = (bytes: number) => (bytes / HANDOFFS).toFixed(0);
@@ -111,8 +115,8 @@ console.log(
   `database while running:           ${live.databaseBytes} bytes + WAL ${live.walBytes} bytes`,
 );
 console.log(
-  `database after checkpoint:        ${checkpointedBytes} bytes, ${
-    perHandoff(checkpointedBytes)
+  `database after checkpoint:        ${checkpointedBytes} bytes (empty: ${emptyBytes}), ${
+    perHandoff(checkpointedBytes - emptyBytes)
   } bytes per handoff`,
 );
 console.log(
