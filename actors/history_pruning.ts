@@ -32,6 +32,8 @@ export interface PruningOptions {
   intervalMs?: number;
   /** Pause between batches; default {@linkcode PRUNE_STEP_GAP_MS}. */
   stepGapMs?: number;
+  /** Called after a pass that deleted rows. */
+  onPruned?: () => void;
 }
 
 /**
@@ -87,6 +89,7 @@ export function startPruning(
 
   function finishPass(finished: { startedAtMs: number; deleted: number }) {
     if (finished.deleted === 0) return;
+    options.onPruned?.();
     logger.info("Pruned {deleted} history rows past the retention", {
       deleted: finished.deleted,
     });

@@ -186,13 +186,16 @@ export function performanceOfStored(
  *
  * @param history the open history
  * @param windowHandoffs how many of the newest handoffs
+ * @param totalHandoffs handoffs the history holds; counted when absent
+ *   (a scan of the table, so a caller that knows the count passes it)
  */
 export function performanceFromHistory(
   history: Pick<History, "recentHandoffs" | "counts">,
   windowHandoffs: number,
+  totalHandoffs?: number,
 ): PerformanceStats {
   return performanceOfStored(
     history.recentHandoffs(windowHandoffs),
-    history.counts().handoffs ?? 0,
+    totalHandoffs ?? history.counts().handoffs ?? 0,
   );
 }

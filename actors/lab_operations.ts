@@ -47,9 +47,9 @@ import { historyPath } from "./lab_files.ts";
 import { recordServiceEvents, type WriteCost } from "./service_recording.ts";
 import {
   createMaintenanceScheduler,
-  type MaintenanceSchedulerActor,
   type SchedulerSettings,
 } from "./maintenance_jobs.ts";
+import type { MaintenanceSchedulerActor } from "./maintenance_scheduler.ts";
 import { startPruning } from "./history_pruning.ts";
 
 /** Handoffs `/stats` and `/health` summarise, newest first. */
@@ -110,6 +110,8 @@ export class LabOperations {
   readonly #writeCost: WriteCost;
   readonly #deviceErrors = new Map<string, string>();
   #performance: PerformanceStats | null = null;
+  /** Handoffs in the history, kept without counting the table each time. */
+  #totalHandoffs: number;
   #stopped = false;
 
   private constructor(service: ScannerService, options: LabOperationsOptions) {
@@ -129,6 +131,7 @@ export class LabOperations {
         wallClockMs: this.wallClockMs,
       },
     );
+    this.#totalHandoffs = this.history.counts().handoffs;
     this.metrics = createMetricsRegistry({
       wallClockMs: this.wallClockMs,
       defaultLabels: { scanner: config.system.name },
@@ -177,6 +180,7 @@ export class LabOperations {
       writeCost: this.#writeCost,
       deviceErrors: this.#deviceErrors,
       onHandoffRecorded: () => {
+        this.#totalHandoffs++;
         this.#performance = null;
       },
     }));
@@ -190,6 +194,10 @@ export class LabOperations {
       isIdle: () => service.phase !== "busy",
       logger: logger(["history"]),
       wallClockMs: this.wallClockMs,
+      onPruned: () => {
+        this.#totalHandoffs = this.history.counts().handoffs;
+        this.#performance = null;
+      },
     }));
 
     const calibrated = service.mappingReport()?.calibration.calibrated_at;
@@ -246,6 +254,7 @@ export class LabOperations {
     this.#performance ??= performanceFromHistory(
       this.history,
       STATS_WINDOW_HANDOFFS,
+      this.#totalHandoffs,
     );
     return this.#performance;
   }

@@ -34,8 +34,6 @@ import {
 } from "./maintenance_scheduler.ts";
 import { calibrationJobs } from "./calibration_jobs.ts";
 
-export type { MaintenanceSchedulerActor };
-
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 

@@ -33,6 +33,7 @@ Deno.test("pruning deletes old rows one small batch at a time, pauses while busy
     });
   }
   let idle = true;
+  let passes = 0;
   const stop = startPruning(history, {
     clock,
     isIdle: () => idle,
@@ -40,6 +41,7 @@ Deno.test("pruning deletes old rows one small batch at a time, pauses while busy
     wallClockMs,
     stepGapMs: 1000,
     intervalMs: 60 * 60 * 1000,
+    onPruned: () => passes++,
   });
   const handoffs = () => history.counts().handoffs;
 
@@ -58,8 +60,10 @@ Deno.test("pruning deletes old rows one small batch at a time, pauses while busy
   const run = history.lastMaintenanceRun(PRUNE_JOB)!;
   assert.equal(run.outcome, "ok");
   assert.match(run.detail!, /deleted 1200 rows/);
+  assert.equal(passes, 1);
   clock.advance(60 * 60 * 1000);
   assert.equal(history.recentMaintenanceRuns(10).length, 1);
+  assert.equal(passes, 1);
   assert.deepEqual(clock.pendingDelaysMs, [60 * 60 * 1000]);
 
   stop();
