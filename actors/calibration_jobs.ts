@@ -148,13 +148,14 @@ export function calibrationJobs(
         backupPath,
         service.config.paths.calibration_file,
       );
+      service.reloadCalibration();
       return {
         outcome: "failed",
         detail: `the new held-out RMS ${
           report.heldOutRmsUm?.toFixed(3)
         } um is worse than the previous ${
           previousRmsUm?.toFixed(3)
-        } um: the previous calibration file was restored from ${backupPath} and takes effect at the next start`,
+        } um: the previous calibration was restored from ${backupPath} and is in force again`,
       };
     },
   };

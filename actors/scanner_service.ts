@@ -17,10 +17,13 @@ import { mappingOptionsFromConfig } from "../mapping/parfocal_mapping.ts";
 import type { MappingReport } from "../mapping/types.ts";
 import {
   type SupervisorEmitted,
+  type SupervisorEvent,
   supervisorMachine,
   type SupervisorPhase,
 } from "../machines/supervisor_machine.ts";
 import type { HandoffResult } from "../machines/handoff_types.ts";
+import type { AutofocusResult } from "../machines/autofocus_machine.ts";
+import type { LensId } from "../domain/lens.ts";
 import type { CalibrationReport } from "../machines/calibration_machine.ts";
 import { handoffSettings } from "./handoff_settings.ts";
 import {
@@ -52,6 +55,11 @@ export interface ScannerServiceOptions {
 /** The answer to a handoff request. */
 export type HandoffOutcome =
   | { kind: "completed"; result: HandoffResult }
+  | { kind: "rejected"; reason: "busy" | "not_ready"; message: string };
+
+/** The answer to an autofocus request. */
+export type AutofocusOutcome =
+  | { kind: "completed"; result: AutofocusResult }
   | { kind: "rejected"; reason: "busy" | "not_ready"; message: string };
 
 /** The answer to a calibration request. */
@@ -231,33 +239,76 @@ export class ScannerService {
       return this.#sensorRead.then(() => this.requestHandoff(zSourceUm));
     }
     const requestId = `h${this.#nextRequestId++}`;
+    return this.#ask(
+      { type: "handoff.request", requestId, zSourceUm },
+      "handoff.completed",
+      "handoff.rejected",
+    ).then((answer) =>
+      answer.type === "handoff.completed"
+        ? { kind: "completed", result: answer.result }
+        : { kind: "rejected", reason: answer.reason, message: answer.message }
+    );
+  }
+
+  /**
+   * Runs autofocus with `lens`, starting from the latest focus confirmed
+   * with it.
+   */
+  requestAutofocus(lens: LensId): Promise<AutofocusOutcome> {
+    const requestId = `a${this.#nextRequestId++}`;
+    return this.#ask(
+      { type: "autofocus.request", requestId, lens },
+      "autofocus.completed",
+      "autofocus.rejected",
+    ).then((answer) =>
+      answer.type === "autofocus.completed"
+        ? { kind: "completed", result: answer.result }
+        : { kind: "rejected", reason: answer.reason, message: answer.message }
+    );
+  }
+
+  /** Makes the calibration file on disk the one in force, when ready. */
+  reloadCalibration(): void {
+    this.supervisor.send({ type: "calibration.reload" });
+  }
+
+  /**
+   * Sends a request and resolves with the emitted answer carrying its id;
+   * a stopped supervisor answers that it has stopped.
+   */
+  #ask<
+    Done extends SupervisorEmitted["type"],
+    Rejected extends SupervisorEmitted["type"],
+  >(
+    event: SupervisorEvent & { requestId: string },
+    doneType: Done,
+    rejectedType: Rejected,
+  ): Promise<
+    Extract<SupervisorEmitted, { type: Done | Rejected }>
+  > {
+    type Answer = Extract<SupervisorEmitted, { type: Done | Rejected }>;
     return new Promise((resolve) => {
-      const done = this.supervisor.on("handoff.completed", (event) => {
-        if (event.requestId !== requestId) return;
-        stop();
-        resolve({ kind: "completed", result: event.result });
-      });
-      const rejected = this.supervisor.on("handoff.rejected", (event) => {
-        if (event.requestId !== requestId) return;
-        stop();
-        resolve({
-          kind: "rejected",
-          reason: event.reason,
-          message: event.message,
+      const listen = (type: Done | Rejected) =>
+        this.supervisor.on(type, (answer) => {
+          if (
+            (answer as { requestId?: string }).requestId !== event.requestId
+          ) {
+            return;
+          }
+          stop();
+          resolve(answer as Answer);
         });
-      });
-      const stop = () => {
-        done.unsubscribe();
-        rejected.unsubscribe();
-      };
-      this.supervisor.send({ type: "handoff.request", requestId, zSourceUm });
-      if (!this.supervisor.getSnapshot().status.includes("active")) {
+      const subscriptions = [listen(doneType), listen(rejectedType)];
+      const stop = () => subscriptions.forEach((sub) => sub.unsubscribe());
+      this.supervisor.send(event);
+      if (this.supervisor.getSnapshot().status !== "active") {
         stop();
         resolve({
-          kind: "rejected",
+          type: rejectedType,
+          requestId: event.requestId,
           reason: "not_ready",
           message: "The controller has stopped; restart the service",
-        });
+        } as Answer);
       }
     });
   }

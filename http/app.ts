@@ -92,6 +92,30 @@ export function createApp(
     return c.json(result, result.success ? 200 : statusOfFailure(result));
   });
 
+  app.post("/autofocus", layers.handoffRateLimit, async (c) => {
+    const lens = c.req.query("lens") ?? "B";
+    if (lens !== "A" && lens !== "B") {
+      return c.json({
+        error: `lens must be A or B, got "${lens.slice(0, 10)}"`,
+      }, 400);
+    }
+
+    const outcome = await service.requestAutofocus(lens);
+    if (outcome.kind === "rejected") {
+      return c.json(
+        { error: outcome.message, reason: outcome.reason },
+        outcome.reason === "busy" ? 409 : 503,
+      );
+    }
+    const result = outcome.result;
+    const status = result.outcome === "found"
+      ? 200
+      : result.outcome === "failed"
+      ? 502
+      : 422;
+    return c.json({ lens, ...result }, status);
+  });
+
   app.get("/stats", (c) =>
     c.json({
       performance: service.performance(),

@@ -6,13 +6,15 @@
  * @module
  */
 
-import { assign, emit, fromPromise, setup } from "xstate";
+import { assign, emit, enqueueActions, fromPromise, setup } from "xstate";
 import type { Scanner } from "../drivers/types.ts";
+import type { LensId } from "../domain/lens.ts";
 import type { ParfocalMapping } from "../mapping/parfocal_mapping.ts";
 import { DeviceSession } from "../actors/device_session.ts";
 import { turretMachine } from "./turret_machine.ts";
 import { focusMotorMachine } from "./focus_motor_machine.ts";
 import { handoffMachine } from "./handoff_machine.ts";
+import { autofocusMachine, type AutofocusResult } from "./autofocus_machine.ts";
 import { type LinkEvent, type LostLink, watchLink } from "./_device_link.ts";
 import type { HandoffResult } from "./handoff_types.ts";
 import {
@@ -45,6 +47,10 @@ export const supervisorSetup = setup({
     focusMotor: focusMotorMachine,
     handoff: handoffMachine,
     calibration: calibrationMachine,
+    autofocus: autofocusMachine,
+    switchLens: fromPromise<number, { session: DeviceSession; lens: LensId }>(
+      ({ input, signal }) => input.session.switchLens(input.lens, signal),
+    ),
     watchLink,
     bringUpDevices: fromPromise<void, SupervisorInput>(({ input, signal }) =>
       bringUpDevices(input.scanner, input.defaultBrightness, signal)
@@ -153,6 +159,9 @@ export const supervisorSetup = setup({
         });
       }
       return {
+        lastConfirmedUm: result.success
+          ? { A: result.z_source, B: result.z_target }
+          : context.lastConfirmedUm,
         recent: [...context.recent, result].slice(-context.historySize),
         totalHandoffs: context.totalHandoffs + 1,
       };
@@ -192,6 +201,41 @@ export const supervisorSetup = setup({
       report: params.report,
     })),
     rollbackMapping: ({ context }) => context.mapping?.rollback(),
+    acceptAutofocus: assign(({ event }) =>
+      event.type === "autofocus.request"
+        ? { requestId: event.requestId, autofocusLens: event.lens }
+        : {}
+    ),
+    rejectAutofocus: emit(
+      (
+        { event },
+        params: { reason: "busy" | "not_ready"; message: string },
+      ) => ({
+        type: "autofocus.rejected" as const,
+        requestId: event.type === "autofocus.request" ? event.requestId : "",
+        reason: params.reason,
+        message: params.message,
+      }),
+    ),
+    finishAutofocus: enqueueActions(
+      ({ context, enqueue }, params: { result: AutofocusResult }) => {
+        const { result } = params;
+        if (result.outcome === "found" && result.zUm !== null) {
+          enqueue.assign({
+            lastConfirmedUm: {
+              ...context.lastConfirmedUm,
+              [context.autofocusLens]: result.zUm,
+            },
+          });
+        }
+        enqueue.emit({
+          type: "autofocus.completed",
+          requestId: context.requestId ?? "",
+          lens: context.autofocusLens,
+          result,
+        });
+      },
+    ),
     recordLinkLoss: assign(({ context, event }) => {
       if (event.type !== "link.disconnected") return {};
       return {

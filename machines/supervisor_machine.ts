@@ -18,6 +18,7 @@
 import { supervisorSetup } from "./_supervisor_setup.ts";
 import { notReadyMessage } from "./supervisor_types.ts";
 import type { CalibrationProgress } from "./calibration_machine.ts";
+import { autofocusFromLatest, failedSearch } from "./_supervisor_autofocus.ts";
 
 export type {
   SupervisorContext,
@@ -43,6 +44,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
     lastCalibration: null,
     routine: false,
     lostLinks: {},
+    lastConfirmedUm: {},
+    autofocusLens: "B",
   }),
   invoke: {
     src: "watchLink",
@@ -74,6 +77,15 @@ export const supervisorMachine = supervisorSetup.createMachine({
       actions: {
         type: "rejectCalibration",
         params: ({ context }) => ({
+          message: notReadyMessage(context.notice),
+        }),
+      },
+    },
+    "autofocus.request": {
+      actions: {
+        type: "rejectAutofocus",
+        params: ({ context }) => ({
+          reason: "not_ready",
           message: notReadyMessage(context.notice),
         }),
       },
@@ -158,6 +170,11 @@ export const supervisorMachine = supervisorSetup.createMachine({
       entry: { type: "announce", params: { phase: "ready" } },
       on: {
         "handoff.request": { target: "handoff", actions: "acceptHandoff" },
+        "autofocus.request": {
+          target: "autofocusing",
+          actions: "acceptAutofocus",
+        },
+        "calibration.reload": "reloadingCalibration",
         "calibration.start": {
           target: "calibrating",
           actions: "acceptCalibration",
@@ -167,6 +184,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
     uncalibrated: {
       entry: { type: "announce", params: { phase: "uncalibrated" } },
       on: {
+        "autofocus.request": {
+          target: "autofocusing",
+          actions: "acceptAutofocus",
+        },
         "handoff.request": {
           actions: {
             type: "rejectHandoff",
@@ -181,6 +202,108 @@ export const supervisorMachine = supervisorSetup.createMachine({
           actions: "acceptCalibration",
         },
       },
+    },
+    autofocusing: {
+      entry: { type: "announce", params: { phase: "busy" } },
+      initial: "switching",
+      states: {
+        switching: {
+          invoke: {
+            src: "switchLens",
+            input: ({ context }) => ({
+              session: context.session!,
+              lens: context.autofocusLens,
+            }),
+            onDone: "searching",
+            onError: {
+              target: "#supervisor.afterRequest",
+              actions: {
+                type: "finishAutofocus",
+                params: ({ event }) => ({
+                  result: failedSearch(event.error),
+                }),
+              },
+            },
+          },
+        },
+        searching: {
+          invoke: {
+            src: "autofocus",
+            systemId: "autofocus",
+            input: ({ context }) =>
+              autofocusFromLatest(context, context.autofocusLens),
+            onDone: {
+              target: "#supervisor.afterRequest",
+              actions: {
+                type: "finishAutofocus",
+                params: ({ event }) => ({ result: event.output }),
+              },
+            },
+          },
+        },
+      },
+      on: {
+        "autofocus.request": {
+          actions: {
+            type: "rejectAutofocus",
+            params: {
+              reason: "busy",
+              message: "An autofocus is running; retry when it has finished",
+            },
+          },
+        },
+        "handoff.request": {
+          actions: {
+            type: "rejectHandoff",
+            params: {
+              reason: "busy",
+              message:
+                "An autofocus is running; retry the handoff when it has finished",
+            },
+          },
+        },
+        "calibration.start": {
+          actions: {
+            type: "rejectCalibration",
+            params: {
+              message:
+                "An autofocus is running; start calibration when it has finished",
+            },
+          },
+        },
+      },
+    },
+    reloadingCalibration: {
+      invoke: {
+        src: "loadCalibration",
+        input: ({ context }) => context,
+        onDone: {
+          target: "ready",
+          actions: {
+            type: "recordMapping",
+            params: ({ event }) => ({ mapping: event.output }),
+          },
+        },
+        onError: {
+          target: "ready",
+          actions: {
+            type: "setNotice",
+            params: ({ event }) => ({
+              notice: `the calibration file could not be reloaded (${
+                event.error instanceof Error
+                  ? event.error.message
+                  : String(event.error)
+              }); the calibration in force stays`,
+            }),
+          },
+        },
+      },
+    },
+    afterRequest: {
+      always: [
+        { guard: "hasMapping", target: "ready" },
+        { target: "uncalibrated" },
+      ],
     },
     handoff: {
       entry: { type: "announce", params: { phase: "busy" } },
@@ -250,6 +373,15 @@ export const supervisorMachine = supervisorSetup.createMachine({
             params: {
               message:
                 "A handoff is running; start calibration when it has finished",
+            },
+          },
+        },
+        "autofocus.request": {
+          actions: {
+            type: "rejectAutofocus",
+            params: {
+              reason: "busy",
+              message: "A handoff is running; retry when it has finished",
             },
           },
         },
@@ -335,6 +467,16 @@ export const supervisorMachine = supervisorSetup.createMachine({
           actions: {
             type: "rejectCalibration",
             params: { message: "A calibration is already running" },
+          },
+        },
+        "autofocus.request": {
+          actions: {
+            type: "rejectAutofocus",
+            params: {
+              reason: "busy",
+              message:
+                "Calibration owns the devices; retry when it has finished",
+            },
           },
         },
       },

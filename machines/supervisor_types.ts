@@ -17,6 +17,7 @@ import type { HandoffSettings } from "../actors/handoff_settings.ts";
 import type { CalibrationPlan } from "../actors/calibration_steps.ts";
 import type { LinkEvent, LostLink } from "./_device_link.ts";
 import type { HandoffResult } from "./handoff_types.ts";
+import type { AutofocusResult } from "./autofocus_machine.ts";
 import type {
   CalibrationProgress,
   CalibrationReport,
@@ -67,6 +68,10 @@ export interface SupervisorContext extends SupervisorInput {
   lastCalibration: CalibrationReport | null;
   routine: boolean;
   lostLinks: Partial<Record<DeviceKind, LostLink>>;
+  /** Latest focus confirmed per lens, um: where the next search starts. */
+  lastConfirmedUm: Partial<Record<LensId, number>>;
+  /** The lens of the running autofocus request. */
+  autofocusLens: LensId;
 }
 
 /** Events the supervisor accepts. */
@@ -74,6 +79,8 @@ export type SupervisorEvent =
   | { type: "handoff.request"; requestId: string; zSourceUm: number }
   | { type: "calibration.start"; requestId: string; routine?: boolean }
   | { type: "calibration.progress"; progress: CalibrationProgress }
+  | { type: "autofocus.request"; requestId: string; lens: LensId }
+  | { type: "calibration.reload" }
   | { type: "mapping.rollback" }
   | { type: "system.retry" }
   | LinkEvent;
@@ -83,6 +90,18 @@ export type SupervisorEmitted =
   | { type: "handoff.completed"; requestId: string; result: HandoffResult }
   | {
     type: "handoff.rejected";
+    requestId: string;
+    reason: "busy" | "not_ready";
+    message: string;
+  }
+  | {
+    type: "autofocus.completed";
+    requestId: string;
+    lens: LensId;
+    result: AutofocusResult;
+  }
+  | {
+    type: "autofocus.rejected";
     requestId: string;
     reason: "busy" | "not_ready";
     message: string;

@@ -51,8 +51,10 @@ function fakeService(
   config.maintenance.auto_calibration.enable = false;
   const listeners = new Set<(event: { report: CalibrationReport }) => void>();
   const started: boolean[] = [];
+  const reloads: number[] = [];
   const service = {
     config,
+    reloadCalibration: () => reloads.push(1),
     mappingReport: () => mapping,
     on: (
       _type: string,
@@ -69,7 +71,12 @@ function fakeService(
       return { accepted: true };
     },
   };
-  return { service: service as unknown as ScannerService, started, config };
+  return {
+    service: service as unknown as ScannerService,
+    started,
+    reloads,
+    config,
+  };
 }
 
 function deps(dir: string): JobDeps {
@@ -151,6 +158,7 @@ Deno.test("a worse monthly calibration puts the previous calibration file back f
     await Deno.readTextFile(calibrationFile),
     '{"previous":true}\n',
   );
+  assert.equal(fake.reloads.length, 1, "the restored file is put in force");
   jobDeps.history.close();
   await Deno.remove(dir, { recursive: true });
 });

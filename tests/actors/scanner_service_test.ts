@@ -172,3 +172,58 @@ Deno.test("a corrupt calibration file is refused, kept on disk, and handoffs say
   await service.stop();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("an autofocus request starts from the latest confirmed focus, not the first", async () => {
+  const dir = await Deno.makeTempDir();
+  const service = await startService(testConfig(dir, 10));
+
+  const first = await service.requestHandoff(-4);
+  const second = await service.requestHandoff(5);
+  assert.equal(first.kind === "completed" && first.result.success, true);
+  assert.equal(second.kind === "completed" && second.result.success, true);
+  if (second.kind !== "completed") return;
+
+  const autofocus = await service.requestAutofocus("B");
+
+  assert.equal(autofocus.kind, "completed");
+  if (autofocus.kind !== "completed") return;
+  assert.equal(autofocus.result.outcome, "found");
+  assert.ok(
+    Math.abs(autofocus.result.samples[0].zUm - second.result.z_target) < 0.02,
+    `started at ${
+      autofocus.result.samples[0].zUm
+    }, latest focus ${second.result.z_target}`,
+  );
+  const trueFocusUm = service.world!.trueFocusUm("B");
+  assert.ok(Math.abs(autofocus.result.zUm! - trueFocusUm) < 0.19);
+  await service.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("reloading the calibration puts the file on disk in force", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = testConfig(dir, 10);
+  const service = await startService(config);
+  const before = service.mappingReport()!.calibration.calibrated_at;
+  const file = JSON.parse(
+    await Deno.readTextFile(config.paths.calibration_file),
+  );
+  file.calibrated_at = "2026-01-02T03:04:05.000Z";
+  await Deno.writeTextFile(config.paths.calibration_file, JSON.stringify(file));
+
+  const readyAgain = new Promise<void>((resolve) => {
+    const stop = service.on("status.changed", (event) => {
+      if (event.phase !== "ready") return;
+      stop();
+      resolve();
+    });
+  });
+  service.reloadCalibration();
+  await readyAgain;
+
+  const after = service.mappingReport()!.calibration.calibrated_at;
+  assert.notEqual(after, before);
+  assert.equal(after, "2026-01-02T03:04:05.000Z");
+  await service.stop();
+  await Deno.remove(dir, { recursive: true });
+});
