@@ -201,6 +201,33 @@ export const supervisorSetup = setup({
       report: params.report,
     })),
     rollbackMapping: ({ context }) => context.mapping?.rollback(),
+    refuseWhileBusy: enqueueActions(
+      ({ event, enqueue }, params: { activity: string }) => {
+        const message =
+          `${params.activity} is running and owns the devices; retry when it has finished`;
+        if (event.type === "handoff.request") {
+          enqueue.emit({
+            type: "handoff.rejected",
+            requestId: event.requestId,
+            reason: "busy",
+            message,
+          });
+        } else if (event.type === "autofocus.request") {
+          enqueue.emit({
+            type: "autofocus.rejected",
+            requestId: event.requestId,
+            reason: "busy",
+            message,
+          });
+        } else if (event.type === "calibration.start") {
+          enqueue.emit({
+            type: "calibration.rejected",
+            requestId: event.requestId,
+            message,
+          });
+        }
+      },
+    ),
     acceptAutofocus: assign(({ event }) =>
       event.type === "autofocus.request"
         ? { requestId: event.requestId, autofocusLens: event.lens }

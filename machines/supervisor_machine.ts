@@ -20,6 +20,21 @@ import { notReadyMessage } from "./supervisor_types.ts";
 import type { CalibrationProgress } from "./calibration_machine.ts";
 import { autofocusFromLatest, failedSearch } from "./_supervisor_autofocus.ts";
 
+/**
+ * While `activity` owns the devices, every request is refused at once with
+ * a message naming it, so no caller waits and no commands interleave.
+ */
+function busyRefusals(activity: string) {
+  const refuse = {
+    actions: { type: "refuseWhileBusy", params: { activity } },
+  } as const;
+  return {
+    "handoff.request": refuse,
+    "autofocus.request": refuse,
+    "calibration.start": refuse,
+  };
+}
+
 export type {
   SupervisorContext,
   SupervisorEmitted,
@@ -242,36 +257,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
           },
         },
       },
-      on: {
-        "autofocus.request": {
-          actions: {
-            type: "rejectAutofocus",
-            params: {
-              reason: "busy",
-              message: "An autofocus is running; retry when it has finished",
-            },
-          },
-        },
-        "handoff.request": {
-          actions: {
-            type: "rejectHandoff",
-            params: {
-              reason: "busy",
-              message:
-                "An autofocus is running; retry the handoff when it has finished",
-            },
-          },
-        },
-        "calibration.start": {
-          actions: {
-            type: "rejectCalibration",
-            params: {
-              message:
-                "An autofocus is running; start calibration when it has finished",
-            },
-          },
-        },
-      },
+      on: busyRefusals("An autofocus"),
     },
     reloadingCalibration: {
       invoke: {
@@ -357,35 +343,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
           },
         },
       },
-      on: {
-        "handoff.request": {
-          actions: {
-            type: "rejectHandoff",
-            params: {
-              reason: "busy",
-              message: "Another handoff is running; retry when it has finished",
-            },
-          },
-        },
-        "calibration.start": {
-          actions: {
-            type: "rejectCalibration",
-            params: {
-              message:
-                "A handoff is running; start calibration when it has finished",
-            },
-          },
-        },
-        "autofocus.request": {
-          actions: {
-            type: "rejectAutofocus",
-            params: {
-              reason: "busy",
-              message: "A handoff is running; retry when it has finished",
-            },
-          },
-        },
-      },
+      on: busyRefusals("A handoff"),
     },
     calibrating: {
       entry: [
@@ -452,33 +410,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
         ],
       },
       on: {
+        ...busyRefusals("A calibration"),
         "calibration.progress": { actions: ["relayProgress", "emitProgress"] },
-        "handoff.request": {
-          actions: {
-            type: "rejectHandoff",
-            params: {
-              reason: "busy",
-              message:
-                "Calibration owns the devices; retry the handoff when it has finished",
-            },
-          },
-        },
-        "calibration.start": {
-          actions: {
-            type: "rejectCalibration",
-            params: { message: "A calibration is already running" },
-          },
-        },
-        "autofocus.request": {
-          actions: {
-            type: "rejectAutofocus",
-            params: {
-              reason: "busy",
-              message:
-                "Calibration owns the devices; retry when it has finished",
-            },
-          },
-        },
       },
     },
     afterFailedCalibration: {
