@@ -79,14 +79,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       say(`Serving ${config.system.name} on http://${hostname}:${port}`),
   }, app.fetch);
 
-  service.on(
-    "status.changed",
-    (event) =>
-      say(
-        `controller ${event.phase}${event.notice ? `: ${event.notice}` : ""}`,
-      ),
-  );
-  if (service.notice) say(service.notice);
+  // Phase changes and their reasons reach people through the log, which
+  // the lab operations write (stdout and the rotating file).
 
   const stop = async () => {
     say("Stopping");

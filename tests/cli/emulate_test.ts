@@ -165,7 +165,7 @@ Deno.test("serve --config on the file that emulate wrote, under the task's flags
     await writeTrueCalibration(config);
 
     serve = spawn(await derivedCommand("serve", emulatedConfig));
-    await serve.stderr.waitFor(/controller ready/);
+    await serve.stdout.waitFor(/Controller ready/);
     const response = await fetch(
       `http://127.0.0.1:${port}/handoff?z_source=2`,
       { method: "POST" },
