@@ -16,7 +16,10 @@
 import { basename, dirname, join } from "node:path";
 import { ParfocalMapping } from "./parfocal_mapping.ts";
 import type { MappingOptions } from "./parfocal_mapping.ts";
-import { CalibrationFileError } from "./calibration_schema.ts";
+import {
+  CalibrationFileError,
+  parseCalibrationFile,
+} from "./calibration_schema.ts";
 
 export {
   CALIBRATION_FORMAT_VERSION,
@@ -49,7 +52,7 @@ export async function saveCalibration(
     await Deno.mkdir(folder, { recursive: true });
     await removeStrayTemporaries(folder, basename(path));
     await writeDurably(temporary, text);
-    const backupPath = await backUp(path);
+    const backupPath = await backUp(path, mapping.scannerName);
     await Deno.rename(temporary, path);
     await syncFolder(folder);
     return backupPath ? { backupPath } : {};
@@ -127,22 +130,51 @@ async function writeDurably(path: string, text: string): Promise<void> {
 }
 
 /** Copies the current file to `.bak` (via a temporary, so never half). */
-async function backUp(path: string): Promise<string | undefined> {
-  const backupPath = `${path}${BACKUP_SUFFIX}`;
-  const temporary = temporaryPath(backupPath);
+/**
+ * Keeps the calibration being replaced as `<path>.bak`, but only when it is
+ * a valid calibration of this scanner: a corrupt or foreign file must never
+ * push a good backup out. Such a file is kept beside it instead, under a
+ * name that says it was rejected, so nothing is lost.
+ */
+async function backUp(
+  path: string,
+  scannerName: string,
+): Promise<string | undefined> {
+  let text: string;
   try {
-    await Deno.copyFile(path, temporary);
+    text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+  if (!isCalibrationOf(text, scannerName, path)) {
+    await Deno.rename(path, `${path}.rejected-${Date.now()}`);
+    return undefined;
+  }
+
+  const backupPath = `${path}${BACKUP_SUFFIX}`;
+  const temporary = temporaryPath(backupPath);
   try {
+    await writeDurably(temporary, text);
     await Deno.rename(temporary, backupPath);
   } catch (error) {
     await Deno.remove(temporary).catch(() => undefined);
     throw error;
   }
   return backupPath;
+}
+
+function isCalibrationOf(
+  text: string,
+  scannerName: string,
+  source: string,
+): boolean {
+  try {
+    parseCalibrationFile(JSON.parse(text), { scannerName, source });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Makes the rename itself durable; not every system allows it. */

@@ -220,3 +220,26 @@ Deno.test("a save that fails leaves the previous file and no temporary behind", 
     ]);
   });
 });
+
+Deno.test("a corrupt or foreign file being replaced never pushes the good backup out", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/calibration.json`;
+  await saveCalibration(path, fitted());
+  await saveCalibration(path, fitted());
+  const goodBackup = await Deno.readTextFile(`${path}.bak`);
+
+  await Deno.writeTextFile(path, "{ truncated");
+  const saved = await saveCalibration(path, fitted());
+
+  assert.equal(saved.backupPath, undefined);
+  assert.equal(await Deno.readTextFile(`${path}.bak`), goodBackup);
+  const rejected = [...Deno.readDirSync(dir)].filter((entry) =>
+    entry.name.startsWith("calibration.json.rejected-")
+  );
+  assert.equal(rejected.length, 1);
+  assert.equal(
+    await Deno.readTextFile(`${dir}/${rejected[0].name}`),
+    "{ truncated",
+  );
+  await Deno.remove(dir, { recursive: true });
+});
