@@ -16,7 +16,8 @@
  */
 
 import { backup, DatabaseSync, type StatementSync } from "node:sqlite";
-import { migrate } from "./migrations.ts";
+import { HistoryFileError, historyFileError } from "./errors.ts";
+import { migrate, MIGRATIONS, schemaVersion } from "./migrations.ts";
 import { summarizeHandoffs } from "./summary.ts";
 import {
   alertFromRow,
@@ -44,6 +45,8 @@ import type {
   StoredMaintenance,
 } from "./types.ts";
 import { PRUNE_STATEMENTS, STATEMENTS } from "./_statements.ts";
+
+export { HistoryFileError } from "./errors.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -74,10 +77,16 @@ export interface HistorySize {
  * @param path the database file, or ":memory:" for tests
  * @param options retention and clock
  * @returns the open history; call `close()` when done
- * @throws {Error} when the file cannot be opened or is from a newer build
+ * @throws {HistoryFileError} when the file is damaged, not a database, from
+ *   a newer build, or may not be opened; the message says what to do
  */
 export function openHistory(path: string, options?: HistoryOptions): History {
-  const db = new DatabaseSync(path);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (error) {
+    throw historyFileError(path, error);
+  }
   try {
     db.exec("PRAGMA journal_mode = WAL");
     // NORMAL in WAL mode survives a crash of the process; a power cut may
@@ -85,12 +94,24 @@ export function openHistory(path: string, options?: HistoryOptions): History {
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA busy_timeout = 5000");
     db.exec("PRAGMA foreign_keys = ON");
+    refuseNewerSchema(db, path);
     migrate(db);
+    return new History(db, path, options ?? {});
   } catch (error) {
     db.close();
-    throw error;
+    throw historyFileError(path, error);
   }
-  return new History(db, path, options ?? {});
+}
+
+function refuseNewerSchema(db: DatabaseSync, path: string): void {
+  const version = schemaVersion(db);
+  const newest = MIGRATIONS.at(-1)?.version ?? 0;
+  if (version <= newest) return;
+  throw new HistoryFileError(
+    path,
+    "newer_schema",
+    `Cannot open the history database ${path}: its schema version is ${version} but this build knows up to ${newest}; run the newer build, restore a backup made by this one ('main.ts restore BACKUP --config FILE'), or move the file aside to start a new history`,
+  );
 }
 
 /** An open history database. Create it with {@linkcode openHistory}. */
@@ -390,6 +411,28 @@ export class History {
     return Object.fromEntries(
       Object.entries(row).map(([name, value]) => [name, Number(value)]),
     );
+  }
+
+  /**
+   * Checks every page and record of the file (SQLite's quick check); reads
+   * the whole database, so it is for diagnostics, not the handoff path.
+   *
+   * @param limit most problems reported
+   * @returns what SQLite found wrong, empty when the file is sound
+   * @throws {HistoryFileError} when the file is too damaged to check
+   */
+  integrityProblems(limit = 10): string[] {
+    try {
+      const rows = this.#db.prepare(
+        `PRAGMA quick_check(${Math.max(1, Math.trunc(limit))})`,
+      ).all();
+      const found = rows
+        .flatMap((row) => String(Object.values(row)[0]).split("\n"))
+        .filter((line) => line !== "ok" && !line.startsWith("***"));
+      return found.slice(0, limit);
+    } catch (error) {
+      throw historyFileError(this.path, error);
+    }
   }
 
   /** Closes the database; later calls throw. Closing twice is harmless. */

@@ -91,6 +91,22 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
+ * The highest schema version applied to a database, without changing it.
+ *
+ * @param db an open database
+ * @returns the version; 0 for a new, empty database
+ * @throws {Error} when SQLite cannot read the file (damaged, not a database)
+ */
+export function schemaVersion(db: DatabaseSync): number {
+  const table = db.prepare(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+  ).get();
+  if (!table) return 0;
+  const row = db.prepare("SELECT max(version) AS v FROM schema_version").get();
+  return Number(row?.v ?? 0);
+}
+
+/**
  * Brings a database up to the newest schema.
  *
  * @param db an open database
@@ -105,8 +121,7 @@ export function migrate(
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
   );
-  const row = db.prepare("SELECT max(version) AS v FROM schema_version").get();
-  const current = Number(row?.v ?? 0);
+  const current = schemaVersion(db);
   const newest = migrations.at(-1)?.version ?? 0;
   if (current > newest) {
     throw new Error(

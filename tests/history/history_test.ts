@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { openHistory } from "../../history/history.ts";
+import { HistoryFileError, openHistory } from "../../history/history.ts";
 import type { HandoffRecord } from "../../history/types.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -348,6 +348,108 @@ Deno.test("openHistory refuses a database written by a newer build", async () =>
     assert.throws(
       () => openHistory(path),
       /schema version is 99 but this build knows up to 1/,
+    );
+  });
+});
+
+/** A history of `count` handoffs, closed, so the file holds every page. */
+function writeHistory(path: string, count: number): void {
+  const history = openHistory(path);
+  for (let i = 0; i < count; i++) history.recordHandoff(handoff(i, 100));
+  history.close();
+}
+
+function isDamagedHistory(path: string) {
+  return (error: unknown) =>
+    error instanceof HistoryFileError &&
+    error.problem === "damaged" &&
+    error.path === path &&
+    error.exitCode === 2 &&
+    error.message.includes(path) &&
+    /main\.ts recover/.test(error.message) &&
+    /main\.ts restore/.test(error.message) &&
+    /aside/.test(error.message);
+}
+
+Deno.test("openHistory names a file of random bytes as damaged and says what to do", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/history.sqlite`;
+    await Deno.writeFile(
+      path,
+      crypto.getRandomValues(new Uint8Array(10_000)),
+    );
+
+    assert.throws(() => openHistory(path), isDamagedHistory(path));
+    assert.throws(() => openHistory(path), /file is not a database/);
+  });
+});
+
+Deno.test("openHistory names a truncated copy as damaged", async () => {
+  await withTempDir(async (dir) => {
+    const whole = `${dir}/whole.sqlite`;
+    writeHistory(whole, 3000);
+    const bytes = await Deno.readFile(whole);
+    const path = `${dir}/history.sqlite`;
+    await Deno.writeFile(path, bytes.subarray(0, bytes.length / 2));
+
+    assert.throws(() => openHistory(path), isDamagedHistory(path));
+  });
+});
+
+Deno.test("integrityProblems finds damaged pages that opening does not read", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/history.sqlite`;
+    writeHistory(path, 3000);
+    const sound = openHistory(path);
+    try {
+      assert.deepEqual(sound.integrityProblems(), []);
+    } finally {
+      sound.close();
+    }
+    const bytes = await Deno.readFile(path);
+    bytes.fill(0xa5, bytes.length / 2, bytes.length / 2 + 8192);
+    await Deno.writeFile(path, bytes);
+
+    const history = openHistory(path);
+    try {
+      const problems = history.integrityProblems(3);
+      assert.ok(problems.length > 0 && problems.length <= 3);
+      assert.match(problems[0], /page/);
+    } finally {
+      history.close();
+    }
+  });
+});
+
+Deno.test("a database from a newer build is a HistoryFileError with exit status 2", async () => {
+  await withTempDir((dir) => {
+    const path = `${dir}/history.sqlite`;
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+    db.exec("INSERT INTO schema_version VALUES (7)");
+    db.close();
+
+    assert.throws(
+      () => openHistory(path),
+      (error: unknown) =>
+        error instanceof HistoryFileError &&
+        error.problem === "newer_schema" &&
+        error.exitCode === 2 &&
+        error.message.includes(path),
+    );
+  });
+});
+
+Deno.test("a history in a folder that does not exist cannot be opened, and the message says why", async () => {
+  await withTempDir((dir) => {
+    const path = `${dir}/missing/history.sqlite`;
+
+    assert.throws(
+      () => openHistory(path),
+      (error: unknown) =>
+        error instanceof HistoryFileError &&
+        error.problem === "unopenable" &&
+        /its folder exists/.test(error.message),
     );
   });
 });
