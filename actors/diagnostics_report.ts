@@ -6,6 +6,7 @@
  */
 
 import type { History } from "../history/history.ts";
+import { historyFileError } from "../history/errors.ts";
 import type { StoredAlert } from "../history/types.ts";
 import type { DeviceReport } from "./diagnostics.ts";
 import { analyzeTrend, type TrendAnalysis } from "./trend_analysis.ts";
@@ -47,8 +48,10 @@ export interface DiagnosticsReport {
   devices_ok: boolean;
   /** The performance trend from the history. */
   trend: TrendAnalysis;
-  /** The history database, when there is one. */
+  /** The history database, when there is one and it can be read. */
   history: HistoryFacts | null;
+  /** What is wrong with the history file and what to do; null when sound. */
+  history_problem: string | null;
   /** Alerts not yet cleared. */
   alerts: StoredAlert[];
 }
@@ -81,9 +84,11 @@ export function historyFacts(
 }
 
 /**
- * Assembles a report.
+ * Assembles a report. A history that fails to read is reported in
+ * `history_problem` rather than thrown, so the devices are still reported.
  *
- * @param parts the scanner, mode, controller, devices and an open history
+ * @param parts the scanner, mode, controller, devices, an open history (or
+ *   why there is none) and the service's write cost
  * @returns the report; trend "insufficient_data" without a history
  */
 export function diagnosticsReport(parts: {
@@ -97,10 +102,11 @@ export function diagnosticsReport(parts: {
       "path" | "size" | "counts" | "recentHandoffs" | "activeAlerts"
     >
     | null;
+  historyProblem?: string | null;
   writeCost?: { handoffs: number; meanMs: number | null; maxMs: number };
   now?: Date;
 }): DiagnosticsReport {
-  const history = parts.history;
+  const read = readHistory(parts.history, parts.writeCost);
   return {
     scanner: parts.scanner,
     generated_at: (parts.now ?? new Date()).toISOString(),
@@ -108,10 +114,34 @@ export function diagnosticsReport(parts: {
     controller: parts.controller,
     devices: parts.devices,
     devices_ok: parts.devices.every((device) => device.healthy),
-    trend: analyzeTrend(
-      history ? history.recentHandoffs(TREND_WINDOW_HANDOFFS) : [],
-    ),
-    history: history ? historyFacts(history, parts.writeCost) : null,
-    alerts: history ? history.activeAlerts() : [],
+    trend: analyzeTrend(read.handoffs),
+    history: read.facts,
+    history_problem: parts.historyProblem ?? read.problem,
+    alerts: read.alerts,
   };
+}
+
+function readHistory(
+  history: Parameters<typeof diagnosticsReport>[0]["history"],
+  writeCost: Parameters<typeof diagnosticsReport>[0]["writeCost"],
+) {
+  if (!history) {
+    return { handoffs: [], facts: null, alerts: [], problem: null };
+  }
+  try {
+    return {
+      handoffs: history.recentHandoffs(TREND_WINDOW_HANDOFFS),
+      facts: historyFacts(history, writeCost),
+      alerts: history.activeAlerts(),
+      problem: null,
+    };
+  } catch (error) {
+    const named = historyFileError(history.path, error);
+    return {
+      handoffs: [],
+      facts: null,
+      alerts: [],
+      problem: named instanceof Error ? named.message : String(named),
+    };
+  }
 }

@@ -15,6 +15,7 @@
 import { type Actor, createActor } from "xstate";
 import type { Clock } from "../domain/clock.ts";
 import { type History, openHistory } from "../history/history.ts";
+import { historyFileError } from "../history/errors.ts";
 import type { StoredAlert } from "../history/types.ts";
 import type { LoggerLike } from "../logging/logger_like.ts";
 import { getLogger } from "../logging/configure.ts";
@@ -131,7 +132,7 @@ export class LabOperations {
         wallClockMs: this.wallClockMs,
       },
     );
-    this.#totalHandoffs = this.history.counts().handoffs;
+    this.#totalHandoffs = this.#countHandoffs();
     this.metrics = createMetricsRegistry({
       wallClockMs: this.wallClockMs,
       defaultLabels: { scanner: config.system.name },
@@ -195,7 +196,7 @@ export class LabOperations {
       logger: logger(["history"]),
       wallClockMs: this.wallClockMs,
       onPruned: () => {
-        this.#totalHandoffs = this.history.counts().handoffs;
+        this.#totalHandoffs = this.#countHandoffs();
         this.#performance = null;
       },
     }));
@@ -229,7 +230,8 @@ export class LabOperations {
    * @param service the controller, freshly started
    * @param options history, clocks, logger and switches
    * @returns the running operations; `stop()` them before the service
-   * @throws {Error} when the history database cannot be opened
+   * @throws {HistoryFileError} when the history database is damaged or
+   *   cannot be opened
    */
   static start(
     service: ScannerService,
@@ -319,6 +321,16 @@ export class LabOperations {
     for (const stop of this.#stops) stop();
     await this.telemetry?.close();
     if (this.#ownsHistory) this.history.close();
+  }
+
+  /** Counts the handoffs; the first full read of the tables at start-up. */
+  #countHandoffs(): number {
+    try {
+      return this.history.counts().handoffs;
+    } catch (error) {
+      if (this.#ownsHistory) this.history.close();
+      throw historyFileError(this.history.path, error);
+    }
   }
 
   #budgets() {

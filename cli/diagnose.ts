@@ -2,7 +2,8 @@
  * `main.ts diagnose [--config FILE] [--json]`: opens and initialises each
  * configured device and says how it did, with the likely fix for a failure
  * (permissions, wrong port, wrong baud rate, not answering), then reads the
- * history for the performance trend. Run it with the service stopped: two
+ * history for the performance trend, after checking that its file is
+ * sound. Run it with the service stopped: two
  * processes on one serial port take each other's replies. A running
  * service answers the same questions at `GET /diagnostics`.
  *
@@ -11,6 +12,7 @@
 
 import { parseArgs } from "node:util";
 import { type History, openHistory } from "../history/history.ts";
+import { damagedHistoryAdvice, HistoryFileError } from "../history/errors.ts";
 import { historyPath } from "../actors/lab_files.ts";
 import { probeDevices } from "../actors/diagnostics.ts";
 import {
@@ -20,14 +22,43 @@ import {
 import { resolveConfig } from "./config_option.ts";
 import { print, printJson } from "./output.ts";
 
-async function openIfPresent(path: string): Promise<History | null> {
+/** The history, when there is one, or why it cannot be used. */
+interface HistoryOpening {
+  history: History | null;
+  problem: string | null;
+}
+
+async function openIfPresent(path: string): Promise<HistoryOpening> {
   try {
     await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
+    if (error instanceof Deno.errors.NotFound) {
+      return { history: null, problem: null };
+    }
     throw error;
   }
-  return openHistory(path);
+  let history: History;
+  try {
+    history = openHistory(path);
+  } catch (error) {
+    if (!(error instanceof HistoryFileError)) throw error;
+    return { history: null, problem: error.message };
+  }
+  try {
+    const problems = history.integrityProblems(3);
+    if (problems.length === 0) return { history, problem: null };
+    history.close();
+    return {
+      history: null,
+      problem: `The history database ${path} is damaged (${
+        problems.join("; ")
+      }); ${damagedHistoryAdvice(path)}`,
+    };
+  } catch (error) {
+    history.close();
+    if (!(error instanceof HistoryFileError)) throw error;
+    return { history: null, problem: error.message };
+  }
 }
 
 function printReport(report: DiagnosticsReport): void {
@@ -51,7 +82,9 @@ function printReport(report: DiagnosticsReport): void {
   print(`  primary cause:      ${trend.primary_cause}`);
   print(`  recommended action: ${trend.recommendation}`);
   for (const change of trend.changes) print(`  ${change}`);
-  if (report.history) {
+  if (report.history_problem) {
+    print(`History: DAMAGED: ${report.history_problem}`);
+  } else if (report.history) {
     const h = report.history;
     print(
       `History: ${
@@ -68,7 +101,8 @@ function printReport(report: DiagnosticsReport): void {
  * Probes the devices and analyses the history.
  *
  * @param args command-line arguments after `diagnose`
- * @returns 0 when every device is healthy, 1 otherwise
+ * @returns 0 when every device is healthy and the history (if any) is
+ *   sound, 1 otherwise; a damaged history is reported, not thrown
  */
 export async function diagnoseCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -80,7 +114,7 @@ export async function diagnoseCommand(args: string[]): Promise<number> {
   });
   const config = await resolveConfig(values.config);
   const devices = await probeDevices(config);
-  const history = await openIfPresent(historyPath(config));
+  const { history, problem } = await openIfPresent(historyPath(config));
   let report: DiagnosticsReport;
   try {
     report = diagnosticsReport({
@@ -89,11 +123,12 @@ export async function diagnoseCommand(args: string[]): Promise<number> {
       controller: null,
       devices,
       history,
+      historyProblem: problem,
     });
   } finally {
     history?.close();
   }
   if (values.json) printJson(report);
   else printReport(report);
-  return report.devices_ok ? 0 : 1;
+  return report.devices_ok && report.history_problem === null ? 0 : 1;
 }

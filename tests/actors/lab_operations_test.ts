@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { waitFor } from "xstate";
-import { openHistory } from "../../history/history.ts";
+import { HistoryFileError, openHistory } from "../../history/history.ts";
 import type { LabOperations } from "../../actors/lab_operations.ts";
 import {
   calibratedConfig,
@@ -171,5 +171,22 @@ Deno.test("alerts rise over their threshold, clear only well under it, and a res
   );
 
   await rig.service.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a service whose history file is damaged does not start and says which file and what to do", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = await calibratedConfig(dir);
+  const path = `${dir}/history.sqlite`;
+  await Deno.writeFile(path, crypto.getRandomValues(new Uint8Array(8192)));
+
+  await assert.rejects(
+    startLab(config),
+    (error: unknown) =>
+      error instanceof HistoryFileError &&
+      error.path === path &&
+      error.exitCode === 2 &&
+      /main\.ts recover/.test(error.message),
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -171,3 +171,25 @@ Deno.test("diagnose --json reports every simulated device healthy and the trend 
   assert.equal(report.history.rows.handoffs, 3);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("diagnose reports the devices and names a damaged history instead of crashing", async () => {
+  const { dir, config } = await liveFolder();
+  const path = `${dir}/history.sqlite`;
+  await Deno.writeFile(path, crypto.getRandomValues(new Uint8Array(8192)));
+
+  const json = await runMain(dir, ["diagnose", "--config", config, "--json"]);
+  const text = await runMain(dir, ["diagnose", "--config", config]);
+
+  assert.equal(json.code, 1, json.stderr);
+  const report = JSON.parse(json.stdout);
+  assert.equal(report.devices_ok, true);
+  assert.equal(report.devices.length, 5);
+  assert.equal(report.history, null);
+  assert.match(report.history_problem, /is damaged \(file is not a database\)/);
+  assert.ok(report.history_problem.includes(path));
+  assert.equal(text.code, 1, text.stderr);
+  assert.doesNotMatch(text.stderr, /Uncaught/);
+  assert.match(text.stdout, /OK {3}turret/);
+  assert.match(text.stdout, /History: DAMAGED: .*main\.ts recover/);
+  await Deno.remove(dir, { recursive: true });
+});
