@@ -18,7 +18,7 @@ import { diagnoseCommand } from "./cli/diagnose.ts";
 import { validateCommand } from "./cli/validate.ts";
 import { flagsCli } from "./cli/flags.ts";
 import { emulateCommand } from "./cli/emulate.ts";
-import { say, UsageError } from "./cli/output.ts";
+import { printJson, say, UsageError } from "./cli/output.ts";
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -87,6 +87,44 @@ function usage(): string {
   ].join("\n");
 }
 
+/**
+ * Joins `--option -5` into `--option=-5`, so negative numbers read as
+ * values rather than as unknown short options.
+ */
+function joinNegativeValues(args: string[]): string[] {
+  const joined: string[] = [];
+  for (const arg of args) {
+    const previous = joined.at(-1);
+    if (
+      /^-\d/.test(arg) && previous?.startsWith("--") && !previous.includes("=")
+    ) {
+      joined[joined.length - 1] = `${previous}=${arg}`;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+/** Errors that mean the command line was wrong, from `node:util`. */
+function isArgumentError(error: unknown): error is Error {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
+
+/** Errors that describe a problem the operator can fix: exit 2. */
+function isOperatorError(error: unknown): error is Error {
+  return error instanceof ConfigError || error instanceof UsageError ||
+    (error as { exitCode?: unknown })?.exitCode === 2;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Deno.errors.AddrInUse) {
+    return `${error.message}: another program already listens there; choose another --port or stop it`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   const command = name === undefined ? undefined : COMMANDS[name];
@@ -97,19 +135,14 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await command.run(joinNegativeValues(rest));
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
-      say(error.message);
-      return 2;
-    }
-    if (
-      error instanceof TypeError && error.message.includes("Unknown option")
-    ) {
-      say(`${error.message}\n${usage()}`);
-      return 2;
-    }
-    throw error;
+    const usageProblem = isArgumentError(error);
+    const status = usageProblem || isOperatorError(error) ? 2 : 1;
+    const message = messageOf(error);
+    say(usageProblem ? `${message}\n${usage()}` : message);
+    if (rest.includes("--json")) printJson({ error: message });
+    return status;
   }
 }
 

@@ -10,7 +10,7 @@ import { type Actor, createActor, type InspectionEvent } from "xstate";
 import type { Config } from "../config/schema.ts";
 import { lensProfiles } from "../config/lenses.ts";
 import { type Clock, RealClock } from "../domain/clock.ts";
-import type { Scanner } from "../drivers/types.ts";
+import type { DeviceKind, Scanner } from "../drivers/types.ts";
 import { createScanner } from "../drivers/create_scanner.ts";
 import type { SimulatedWorld } from "../drivers/simulated/world.ts";
 import { mappingOptionsFromConfig } from "../mapping/parfocal_mapping.ts";
@@ -195,6 +195,13 @@ export class ScannerService {
   /** Whether the system is up and can take handoffs. */
   get isUp(): boolean {
     return UP_PHASES.includes(this.phase);
+  }
+
+  /** Devices whose ports are gone, waiting to be reopened. */
+  get disconnectedDevices(): DeviceKind[] {
+    return Object.keys(
+      this.supervisor.getSnapshot().context.lostLinks,
+    ) as DeviceKind[];
   }
 
   /** A message explaining the current phase, if any. */

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { ScannerService } from "../actors/scanner_service.ts";
 import type { CalibrationReport } from "../machines/calibration_machine.ts";
 import { resolveConfig } from "./config_option.ts";
-import { print, printJson, say } from "./output.ts";
+import { fail, print, printJson, say } from "./output.ts";
 
 const BAR_WIDTH = 30;
 
@@ -87,8 +87,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   try {
     const phase = await service.whenStarted();
     if (phase === "fault") {
-      say(`Cannot calibrate: ${service.notice}`);
-      return 1;
+      return fail(`Cannot calibrate: ${service.notice}`, values.json);
     }
     const finished = service.nextCalibrationReport();
     const stopProgress = service.on("calibration.progress", (event) => {
@@ -98,8 +97,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     });
     const started = service.startCalibration(values.routine);
     if (!started.accepted) {
-      say(started.message);
-      return 1;
+      return fail(started.message, values.json);
     }
     const report = await finished;
     stopProgress();

@@ -10,7 +10,7 @@ import { ScannerService } from "../actors/scanner_service.ts";
 import { lensProfiles } from "../config/lenses.ts";
 import { parseZSource } from "../http/handoff_query.ts";
 import { resolveConfig } from "./config_option.ts";
-import { print, printJson, say, UsageError } from "./output.ts";
+import { fail, print, printJson, say, UsageError } from "./output.ts";
 
 /**
  * Runs one handoff and prints its result.
@@ -28,10 +28,11 @@ export async function handoffCommand(args: string[]): Promise<number> {
     },
   });
   const config = await resolveConfig(values.config);
-  const parsed = parseZSource(values["z-source"], lensProfiles(config).A);
-  if (!parsed.ok) {
-    throw new UsageError(parsed.message.replace("z_source", "--z-source"));
-  }
+  const parsed = parseZSource(values["z-source"], lensProfiles(config).A, {
+    name: "--z-source",
+    example: "--z-source 3",
+  });
+  if (!parsed.ok) throw new UsageError(parsed.message);
 
   const service = await ScannerService.start(config);
   const stopListening = service.on("status.changed", (event) => {
@@ -40,13 +41,16 @@ export async function handoffCommand(args: string[]): Promise<number> {
   try {
     const phase = await service.whenStarted();
     if (phase !== "ready") {
-      say(`The controller is ${phase}; no handoff was run`);
-      return 1;
+      return fail(
+        `The controller is ${phase}; no handoff was run${
+          service.notice ? `: ${service.notice}` : ""
+        }`,
+        values.json,
+      );
     }
     const outcome = await service.requestHandoff(parsed.zSourceUm);
     if (outcome.kind === "rejected") {
-      say(outcome.message);
-      return 1;
+      return fail(outcome.message, values.json);
     }
     const result = outcome.result;
     if (values.json) {

@@ -30,3 +30,15 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * Reports a command that could not do its work: the message for a person
+ * on stderr and, for a `--json` run, `{ "error": message }` on stdout.
+ *
+ * @returns exit status 1
+ */
+export function fail(message: string, json: boolean): number {
+  say(message);
+  if (json) printJson({ error: message });
+  return 1;
+}

@@ -66,8 +66,15 @@ export function createApp(
   );
 
   app.get("/health", (c) => {
+    const lost = service.disconnectedDevices;
     const body = {
-      status: service.isUp ? "healthy" : service.phase,
+      // Up but with a device's port gone: handoffs fail until it is back.
+      status: !service.isUp
+        ? service.phase
+        : lost.length > 0
+        ? "degraded"
+        : "healthy",
+      disconnected_devices: lost,
       system_time: epochSeconds(),
       phase: service.phase,
       notice: service.notice,

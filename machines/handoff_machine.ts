@@ -129,6 +129,11 @@ export const handoffMachine = setup({
   actors: { predictTarget, autofocus: autofocusMachine, scoreFrame },
   guards: {
     isConcurrent: ({ context }) => context.concurrent,
+    isReachableByLensB: ({ context, event }) => {
+      const zBUm = (event as unknown as { output: Prediction }).output
+        .prediction.zBUm;
+      return zBUm >= context.lensB.zMinUm && zBUm <= context.lensB.zMaxUm;
+    },
     isFocusFound: ({ event }) =>
       (event as unknown as { output: AutofocusResult }).output.outcome ===
         "found",
@@ -239,13 +244,37 @@ export const handoffMachine = setup({
           zSourceUm: context.zSourceUm,
           lensB: context.lensB,
         }),
-        onDone: {
-          target: "positioning",
-          actions: {
-            type: "recordPrediction",
-            params: ({ event }) => ({ predicted: event.output }),
+        onDone: [
+          {
+            guard: "isReachableByLensB",
+            target: "positioning",
+            actions: {
+              type: "recordPrediction",
+              params: ({ event }) => ({ predicted: event.output }),
+            },
           },
-        },
+          {
+            target: "failed",
+            actions: [
+              {
+                type: "recordPrediction",
+                params: ({ event }) => ({ predicted: event.output }),
+              },
+              {
+                type: "recordFailure",
+                params: ({ context, event }) => ({
+                  error: {
+                    device: "mapping",
+                    message:
+                      `Lens-B focus for z_source ${context.zSourceUm} um is predicted at ${
+                        event.output.prediction.zBUm.toFixed(2)
+                      } um, outside lens B's range ${context.lensB.zMinUm}..${context.lensB.zMaxUm} um: no search was run; hand off from a field whose lens-A focus is nearer the middle of the range`,
+                  },
+                }),
+              },
+            ],
+          },
+        ],
         onError: {
           target: "failed",
           actions: {

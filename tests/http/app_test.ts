@@ -56,8 +56,9 @@ Deno.test("the HTTP contract answers as the labs' clients expect", async (t) => 
     async () => {
       const cases: [string, RegExp][] = [
         ["/handoff", /missing/],
-        ["/handoff?z_source=abc", /must be a number/],
-        ["/handoff?z_source=NaN", /must be a number/],
+        ["/handoff?z_source=abc", /must be a decimal number/],
+        ["/handoff?z_source=NaN", /must be a decimal number/],
+        ["/handoff?z_source=0x10", /must be a decimal number/],
         ["/handoff?z_source=21", /outside lens A's range -20..20/],
       ];
       for (const [path, message] of cases) {
@@ -133,6 +134,25 @@ Deno.test("GET /health answers 503 until the system is up", async () => {
 
   assert.equal(response.status, 503);
   assert.equal((await response.json()).status, "uncalibrated");
+  await service.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a z_source whose lens-B focus lies beyond lens B's range is refused without a search", async () => {
+  const dir = await Deno.makeTempDir();
+  const service = await startService(testConfig(dir, 10));
+  const app = createApp(service);
+
+  const response = await app.request("/handoff?z_source=19.5", {
+    method: "POST",
+  });
+  const body = await response.json();
+
+  assert.equal(response.status, 422);
+  assert.equal(body.success, false);
+  assert.equal(body.error.device, "mapping");
+  assert.match(body.error.message, /outside lens B's range -15..15 um/);
+  assert.equal(body.frames, 0);
   await service.stop();
   await Deno.remove(dir, { recursive: true });
 });
