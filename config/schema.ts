@@ -68,7 +68,14 @@ const hardwareSchema = z.strictObject({
     port: z.string().optional(),
     max_brightness: z.number().int().positive().max(255),
     default_brightness: z.number().int().nonnegative().max(255),
-  }),
+  }).refine(
+    (led) => led.default_brightness <= led.max_brightness,
+    {
+      message:
+        "default_brightness must not exceed max_brightness: lower it or raise max_brightness",
+      path: ["default_brightness"],
+    },
+  ),
   temperature_sensor: z.strictObject({
     driver: z.enum(["simulated"]).default("simulated"),
   }).prefault({}),
@@ -150,7 +157,14 @@ const securitySchema = z.strictObject({
   trusted_proxies: z.array(z.string()).default([]),
   /** Handoff requests per second, sustained and in a burst. */
   handoff_rate_per_s: positive().default(5),
-});
+}).refine(
+  (security) => !security.enable_api_auth || !!security.api_key?.trim(),
+  {
+    message:
+      'enable_api_auth needs a non-blank api_key: set it (e.g. api_key: "${API_KEY}") or turn auth off',
+    path: ["api_key"],
+  },
+);
 
 const serverSchema = z.strictObject({
   host: z.string().default("127.0.0.1"),
@@ -158,9 +172,9 @@ const serverSchema = z.strictObject({
 });
 
 const pathsSchema = z.strictObject({
-  data_dir: z.string().default("var"),
-  calibration_file: z.string().default("var/calibration.json"),
-  log_dir: z.string().default("var/logs"),
+  data_dir: z.string().min(1).default("var"),
+  calibration_file: z.string().min(1).default("var/calibration.json"),
+  log_dir: z.string().min(1).default("var/logs"),
 });
 
 /** The whole configuration file. */

@@ -106,3 +106,29 @@ Deno.test("text that is not YAML is refused with its line", () => {
   assert.deepEqual(error.issues[0].key, "(document)");
   assert(error.issues[0].line !== undefined);
 });
+
+Deno.test("a default brightness above the maximum, a blank API key and an empty path are refused by key", () => {
+  const text = `system:
+  name: x
+hardware:
+  camera: {}
+  lens_turret: { driver: simulated, switch_time_ms: 25 }
+  focus_motor: { driver: simulated, precision_um: 0.01, speed_um_per_s: 500 }
+  illumination: { driver: simulated, max_brightness: 100, default_brightness: 200 }
+lenses:
+  lens_a: { name: A, magnification: 20, na: 0.4, z_range_um: [-20, 20], focus_speed_um_per_s: 500, settle_time_ms: 5 }
+  lens_b: { name: B, magnification: 60, na: 1.2, z_range_um: [-15, 15], focus_speed_um_per_s: 300, settle_time_ms: 8 }
+security: { enable_api_auth: true, api_key: "   " }
+paths: { data_dir: "" }
+`;
+  const error = configErrorOf(() =>
+    parseConfig(text, "bad.yaml", () => undefined)
+  );
+  const keys = error.issues.map((issue) => issue.key).sort();
+
+  assert.deepEqual(keys, [
+    "hardware.illumination.default_brightness",
+    "paths.data_dir",
+    "security.api_key",
+  ]);
+});
