@@ -12,6 +12,11 @@ import { statfs } from "node:fs/promises";
 import type { Config } from "../config/schema.ts";
 import { type Clock, RealClock } from "../domain/clock.ts";
 import { securityLayers } from "../http/security/mod.ts";
+import {
+  inAnyBlock,
+  parseCidrList,
+  parseIpAddress,
+} from "../http/security/cidr.ts";
 import { deviceChecks } from "./device_checks.ts";
 
 /** One check's outcome. */
@@ -171,6 +176,20 @@ export function securityCheck(config: Config): ValidationCheck {
   const allowlist = config.security.allowed_ips.length === 0
     ? "every address"
     : config.security.allowed_ips.join(", ");
+  const listenAddress = parseIpAddress(
+    config.server.host === "localhost" ? "127.0.0.1" : config.server.host,
+  );
+  const blocks = parseCidrList(config.security.allowed_ips, "allowed_ips");
+  if (
+    loopback && blocks.length > 0 && listenAddress &&
+    !inAnyBlock(blocks, listenAddress)
+  ) {
+    return failed(
+      name,
+      `the service listens on ${config.server.host} only, but security.allowed_ips (${allowlist}) does not admit it: every request, /health included, would get 403`,
+      "Add 127.0.0.0/8 (and ::1/128) to security.allowed_ips, or listen on the lab network's address with server.host",
+    );
+  }
   return passed(
     name,
     `API key ${

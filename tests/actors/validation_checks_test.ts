@@ -163,3 +163,18 @@ Deno.test("the environment checks fail with a fix on an old runtime, a file in a
   assert.match(security.detail, /anyone who reaches the port/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("an allowlist that shuts out the only address the service listens on fails the security check", () => {
+  const config = simulatorConfig("/tmp/unused");
+  config.server.host = "127.0.0.1";
+  config.security.allowed_ips = ["192.168.1.0/24", "10.0.0.0/8"];
+
+  const security = securityCheck(config);
+
+  assert.equal(security.pass, false);
+  assert.match(security.detail, /would get 403/);
+  assert.match(security.fix ?? "", /127\.0\.0\.0\/8/);
+
+  config.security.allowed_ips.push("127.0.0.0/8");
+  assert.equal(securityCheck(config).pass, true);
+});
