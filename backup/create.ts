@@ -2,8 +2,10 @@
  * Making backups: calibration, configuration (the file as written, so
  * `${VAR}` secrets stay out), an online copy of the history database,
  * recent logs and a manifest with checksums. The backup is assembled under
- * a hidden temporary name and renamed to `backup_YYYYmmdd_HHMMSS` (UTC)
- * only when complete, so a crash never leaves a backup that looks whole.
+ * a hidden temporary name of its own (`.backup_<time>.<random>.partial`)
+ * and renamed to `backup_YYYYmmdd_HHMMSS` (UTC; `_2`, `_3`... when a
+ * backup of that second exists) only when complete, so a crash never
+ * leaves a backup that looks whole and parallel backups never clash.
  *
  * Limits: files are not fsynced; after a power cut a renamed backup may
  * hold short files, which {@linkcode verifyBackup} then reports as damaged.
@@ -91,11 +93,15 @@ export async function createBackup(
 ): Promise<BackupResult> {
   const createdAt = (options.now ?? (() => new Date()))();
   await Deno.mkdir(options.location, { recursive: true });
-  const name = await freeName(options.location, backupName(createdAt));
-  const path = `${options.location}/${name}`;
-  const staging = `${options.location}/.${name}.partial`;
+  const base = backupName(createdAt);
+  // Unique per run, so two backups started in the same second never share
+  // (or delete) each other's staging folder.
+  const staging = `${options.location}/.${base}.${
+    crypto.randomUUID().slice(0, 8)
+  }.partial`;
 
   let manifest: BackupManifest;
+  let name: string;
   try {
     await Deno.mkdir(staging);
     manifest = await assemble(staging, options, createdAt);
@@ -103,7 +109,7 @@ export async function createBackup(
       `${staging}/${MANIFEST_FILE}`,
       `${JSON.stringify(manifest, null, 2)}\n`,
     );
-    await Deno.rename(staging, path);
+    name = await renameToFreeName(staging, options.location, base);
   } catch (error) {
     await Deno.remove(staging, { recursive: true }).catch(() => {});
     throw new Error(
@@ -120,18 +126,47 @@ export async function createBackup(
     createdAt,
     name,
   );
-  return { path, name, manifest, removed };
+  return { path: `${options.location}/${name}`, name, manifest, removed };
 }
 
-async function freeName(location: string, base: string): Promise<string> {
-  for (let suffix = 1;; suffix++) {
+/** Most `_N` suffixes tried for one second's name. */
+const MAX_SUFFIX = 100;
+
+/**
+ * Renames the finished staging folder to `base`, or `base_2`, `base_3`...
+ * when taken. The rename itself claims the name: renaming a folder onto
+ * one that holds files fails, so two runs cannot both get the same name.
+ */
+async function renameToFreeName(
+  staging: string,
+  location: string,
+  base: string,
+): Promise<string> {
+  for (let suffix = 1; suffix <= MAX_SUFFIX; suffix++) {
     const name = suffix === 1 ? base : `${base}_${suffix}`;
+    const target = `${location}/${name}`;
+    // An empty folder would be replaced by the rename: only foreign ones
+    // can be empty, since a backup always holds its manifest.
+    if (await exists(target)) continue;
     try {
-      await Deno.lstat(`${location}/${name}`);
+      await Deno.rename(staging, target);
+      return name;
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return name;
-      throw error;
+      if (!(await exists(target))) throw error;
     }
+  }
+  throw new Error(
+    `${MAX_SUFFIX} backups named ${base} already exist; remove some`,
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }
 

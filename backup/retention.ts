@@ -25,7 +25,8 @@ export interface BackupEntry {
 }
 
 const NAME = /^backup_(\d{4})(\d\d)(\d\d)_(\d\d)(\d\d)(\d\d)(?:_(\d+))?$/;
-const PARTIAL = /^\.(backup_\d{8}_\d{6}(?:_\d+)?)\.partial$/;
+/** A staging folder: `.backup_<time>.<random>.partial` (older builds: no random). */
+const PARTIAL = /^\.(backup_\d{8}_\d{6}(?:_\d+)?)(?:\.[0-9a-f]+)?\.partial$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A partial backup older than this is a leftover of a crash. */
 const STALE_PARTIAL_MS = 60 * 60 * 1000;
@@ -104,8 +105,7 @@ export async function applyRetention(
     const tooOld = backup.createdAt.getTime() < cutoffMs;
     const tooMany = kept >= Math.max(1, retention.maxCount);
     if (backup.name !== keep && (tooOld || tooMany)) {
-      await Deno.remove(backup.path, { recursive: true });
-      removed.push(backup.path);
+      if (await removeIfPresent(backup.path)) removed.push(backup.path);
     } else {
       kept++;
     }
@@ -115,8 +115,7 @@ export async function applyRetention(
     const startedAt = parseBackupName(PARTIAL.exec(name)![1]);
     if (startedAt && now.getTime() - startedAt.getTime() > STALE_PARTIAL_MS) {
       const path = `${location}/${name}`;
-      await Deno.remove(path, { recursive: true });
-      removed.push(path);
+      if (await removeIfPresent(path)) removed.push(path);
     }
   }
   return removed;
@@ -132,4 +131,15 @@ async function partialNames(location: string): Promise<string[]> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   return names;
+}
+
+/** Removes a folder; false when another run removed it first. */
+async function removeIfPresent(path: string): Promise<boolean> {
+  try {
+    await Deno.remove(path, { recursive: true });
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }

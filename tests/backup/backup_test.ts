@@ -251,3 +251,95 @@ Deno.test("a failed backup leaves no partial directory behind", async () => {
     assert.deepEqual([...(await snapshot(live.location)).keys()], []);
   });
 });
+
+Deno.test("parallel backups in the same second each get their own whole backup", async () => {
+  await withLive(async (live) => {
+    const histories = [
+      openHistory(live.historyFile),
+      openHistory(live.historyFile),
+    ];
+    try {
+      const results = await Promise.all([
+        backupOf(live),
+        ...histories.map((history) =>
+          createBackup({
+            location: live.location,
+            scannerName: SCANNER,
+            calibrationFile: live.calibrationFile,
+            configFile: live.configFile,
+            history,
+            logDir: live.logDir,
+            retention: RETENTION,
+            now: () => AT,
+          })
+        ),
+      ]);
+
+      assert.deepEqual(results.map((result) => result.name).sort(), [
+        "backup_20250301_020000",
+        "backup_20250301_020000_2",
+        "backup_20250301_020000_3",
+      ]);
+      for (const result of results) {
+        assert.equal(
+          (await verifyBackup(result.path, { scannerName: SCANNER })).ok,
+          true,
+        );
+      }
+      const names = [];
+      for await (const entry of Deno.readDir(live.location)) {
+        names.push(entry.name);
+      }
+      assert.deepEqual(names.filter((name) => name.endsWith(".partial")), []);
+    } finally {
+      for (const history of histories) history.close();
+    }
+  });
+});
+
+Deno.test("a failed backup removes only its own staging folder, not another run's", async () => {
+  await withLive(async (live) => {
+    await Deno.mkdir(live.location, { recursive: true });
+    const other = `${live.location}/.backup_20250301_020000.0a1b2c3d.partial`;
+    await Deno.mkdir(other);
+    await Deno.writeTextFile(`${other}/history.sqlite`, "in progress");
+
+    await assert.rejects(
+      createBackup({
+        location: live.location,
+        scannerName: SCANNER,
+        calibrationFile: live.calibrationFile,
+        history: { backupTo: () => Promise.reject(new Error("disk full")) },
+        logDir: live.logDir,
+        retention: RETENTION,
+        now: () => AT,
+      }),
+      /disk full/,
+    );
+    assert.deepEqual([...(await snapshot(live.location)).keys()], [
+      ".backup_20250301_020000.0a1b2c3d.partial/history.sqlite",
+    ]);
+  });
+});
+
+Deno.test("a backup takes the next suffix when its name is already taken", async () => {
+  await withLive(async (live) => {
+    await Deno.mkdir(`${live.location}/backup_20250301_020000`, {
+      recursive: true,
+    });
+    await Deno.writeTextFile(
+      `${live.location}/backup_20250301_020000/manifest.json`,
+      "{}",
+    );
+
+    const result = await backupOf(live);
+
+    assert.equal(result.name, "backup_20250301_020000_2");
+    assert.equal(
+      await Deno.readTextFile(
+        `${live.location}/backup_20250301_020000/manifest.json`,
+      ),
+      "{}",
+    );
+  });
+});

@@ -83,3 +83,44 @@ Deno.test("retention never removes the backup just made and clears stale partial
     assert.deepEqual(removed, [`${location}/.backup_20250331_000000.partial`]);
   });
 });
+
+Deno.test("retention clears stale staging folders with a random part and keeps fresh ones", async () => {
+  await withLocation([
+    ".backup_20250331_000000.5f3a9c01.partial",
+    ".backup_20250331_115959.77e0b2aa.partial",
+  ], async (location) => {
+    const removed = await applyRetention(
+      location,
+      { days: 30, maxCount: 5 },
+      NOW,
+    );
+
+    assert.deepEqual(removed, [
+      `${location}/.backup_20250331_000000.5f3a9c01.partial`,
+    ]);
+  });
+});
+
+Deno.test("two retention passes at once each remove what is left and neither fails", async () => {
+  await withLocation([
+    "backup_20250101_000000",
+    "backup_20250102_000000",
+    "backup_20250330_000000",
+  ], async (location) => {
+    const [first, second] = await Promise.all([
+      applyRetention(location, { days: 30, maxCount: 5 }, NOW),
+      applyRetention(location, { days: 30, maxCount: 5 }, NOW),
+    ]);
+
+    assert.deepEqual(
+      [...first, ...second].sort(),
+      [
+        `${location}/backup_20250101_000000`,
+        `${location}/backup_20250102_000000`,
+      ],
+    );
+    assert.deepEqual((await listBackups(location)).map((b) => b.name), [
+      "backup_20250330_000000",
+    ]);
+  });
+});

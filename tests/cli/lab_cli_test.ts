@@ -193,3 +193,24 @@ Deno.test("diagnose reports the devices and names a damaged history instead of c
   assert.match(text.stdout, /History: DAMAGED: .*main\.ts recover/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("three backups started at once all succeed, each under its own name", async () => {
+  const { dir, config } = await liveFolder();
+
+  const runs = await Promise.all(
+    [1, 2, 3].map(() => runMain(dir, ["backup", "--config", config, "--json"])),
+  );
+
+  for (const run of runs) assert.equal(run.code, 0, run.stderr);
+  const paths = runs.map((run) => JSON.parse(run.stdout).path);
+  assert.equal(new Set(paths).size, 3);
+  const left = [];
+  for await (const entry of Deno.readDir(`${dir}/backups`)) {
+    left.push(entry.name);
+  }
+  assert.deepEqual(
+    left.sort(),
+    paths.map((path) => path.split("/").pop()).sort(),
+  );
+  await Deno.remove(dir, { recursive: true });
+});
