@@ -5,8 +5,8 @@
  *
  * | problem | recognised by |
  * | --- | --- |
- * | `permissions` | the port exists but may not be opened (EACCES, EPERM) |
- * | `wrong_port` | the port's path does not exist (ENOENT) |
+ * | `permissions` | Deno refused the access (NotCapable, PermissionDenied: run without the flags the command needs), or the system did (EACCES, EPERM) |
+ * | `wrong_port` | the port's path does not exist (ENOENT), or it is not a serial device (a regular file, a folder, not a terminal: ENOTTY, EISDIR) |
  * | `wrong_baud` | the device sent bytes that are not text (framing noise) |
  * | `not_answering` | a timeout with nothing readable received |
  * | `device_fault` | the device answered with a fault reply |
@@ -48,7 +48,28 @@ export interface PortContext {
   portSetting?: string;
   /** Lines the device sent during the probe, as received. */
   received?: readonly string[];
+  /** What the port's path is, when it was looked at; see {@linkcode portKind}. */
+  portKind?: PortKind;
+  /** The command being diagnosed, for the `main.ts flags` advice; default `diagnose`. */
+  command?: string;
+  /** The configuration file the command runs on, for the same advice. */
+  configFile?: string;
 }
+
+/** The command line that prints the permission flags for a command. */
+function flagsCommandLine(context: PortContext): string {
+  return `main.ts flags --command ${context.command ?? "diagnose"} --config ${
+    context.configFile ?? "FILE"
+  }`;
+}
+
+/** What a port's path names on the file system. */
+export type PortKind =
+  | "char_device"
+  | "file"
+  | "directory"
+  | "other"
+  | "missing";
 
 /** A problem and its likely fix. */
 export interface ProblemAdvice {
@@ -60,6 +81,55 @@ export interface ProblemAdvice {
 
 const PERMISSION = /permission denied|EACCES|EPERM|not permitted/i;
 const MISSING = /no such file|ENOENT|not found|does not exist/i;
+/** Deno's words when the process lacks a permission flag. */
+const DENO_PERMISSION = /requires \w+ access|--allow-\w+ flag/i;
+/** The system's words for a path that is there but is no serial port. */
+const NOT_A_PORT =
+  /inappropriate ioctl|ENOTTY|is a directory|EISDIR|not a character device|not a tty/i;
+
+/** Whether Deno refused an access anywhere down an error's cause chain. */
+function isDenoPermissionError(error: unknown, text: string): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (
+      current instanceof Deno.errors.NotCapable ||
+      (current instanceof Deno.errors.PermissionDenied &&
+        DENO_PERMISSION.test(current.message))
+    ) {
+      return true;
+    }
+    current = current.cause;
+  }
+  return DENO_PERMISSION.test(text);
+}
+
+/**
+ * What a port's path names: a character device (a serial port, or at least
+ * something that could be one), a regular file, a folder, something else,
+ * or nothing. Follows symbolic links such as `/dev/serial/by-id/...`.
+ *
+ * @param path the port's path
+ * @returns its kind, or undefined when it may not be looked at
+ */
+export async function portKind(path: string): Promise<PortKind | undefined> {
+  try {
+    const info = await Deno.stat(path);
+    if (info.isCharDevice) return "char_device";
+    if (info.isFile) return "file";
+    if (info.isDirectory) return "directory";
+    return "other";
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "missing";
+    return undefined;
+  }
+}
+
+const KIND_WORDS: Record<Exclude<PortKind, "char_device" | "missing">, string> =
+  {
+    file: "a regular file",
+    directory: "a folder",
+    other: "neither a file nor a device",
+  };
 
 /** All messages down an error's cause chain. */
 function messagesOf(error: unknown): string {
@@ -115,18 +185,52 @@ export function adviseOnDeviceError(
       }), the sign of a wrong line speed: set the device to ${baud} (8N1) or check the adapter's settings`,
     };
   }
-  if (error instanceof DeviceDisconnectedError && PERMISSION.test(text)) {
+  if (isDenoPermissionError(error, text)) {
     return {
       problem: "permissions",
       likelyFix:
-        `This user may not open ${port}: add the service user to the dialout group (sudo usermod -a -G dialout USER, then log in again) or give the device mode 660, and let the service's unit use the device`,
+        `Deno refused the access the ${name} needs (${port}): run with the permission flags that '${
+          flagsCommandLine(context)
+        }' prints (they name the ports, the serial module for --allow-ffi and the data folders); if the system then says permission denied, add the user to the dialout group`,
     };
   }
-  if (error instanceof DeviceDisconnectedError && MISSING.test(text)) {
+  // A timeout or a fault reply quotes the device; only an open failure
+  // speaks of the file system.
+  const openFailure = !(error instanceof DeviceTimeoutError ||
+    error instanceof DeviceFaultError);
+  if (openFailure && PERMISSION.test(text)) {
+    return {
+      problem: "permissions",
+      likelyFix:
+        `This user may not open ${port}: add the service user to the dialout group (sudo usermod -a -G dialout USER, then log in again) or give the device mode 660, and let the service's unit use the device; check too that the command runs with the flags '${
+          flagsCommandLine(context)
+        }' prints`,
+    };
+  }
+  const kind = context.portKind;
+  if (kind === "file" || kind === "directory" || kind === "other") {
+    return {
+      problem: "wrong_port",
+      likelyFix: `Wrong port: ${port} is ${
+        KIND_WORDS[kind]
+      }, not a character device: set ${setting} to the ${name}'s serial adapter (ls -l /dev/serial/by-id/ lists the connected ones)`,
+    };
+  }
+  if (kind === "missing" || (openFailure && MISSING.test(text))) {
     return {
       problem: "wrong_port",
       likelyFix:
         `${port} does not exist: plug the ${name} in, then set ${setting} to its path (ls -l /dev/serial/by-id/ lists the connected adapters)`,
+    };
+  }
+  if (openFailure && NOT_A_PORT.test(text)) {
+    return {
+      problem: "wrong_port",
+      likelyFix: `Wrong port: ${port} is not a serial port (${
+        kind === "char_device"
+          ? "a character device that is not a terminal"
+          : "not a character device"
+      }): set ${setting} to the ${name}'s serial adapter (ls -l /dev/serial/by-id/ lists the connected ones)`,
     };
   }
   if (error instanceof DeviceTimeoutError) {

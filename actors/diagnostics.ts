@@ -23,6 +23,7 @@ import {
   adviseOnDeviceMessage,
   type DeviceProblem,
   type PortContext,
+  portKind,
 } from "./device_diagnosis.ts";
 
 /** One device in a diagnostics report. */
@@ -55,6 +56,8 @@ export interface ProbeOptions {
   clock?: Clock;
   /** Longest wait for one device, ms; default 5000. */
   timeoutMs?: number;
+  /** The configuration file, named in the advice on permission flags. */
+  configFile?: string;
 }
 
 type Section = "lens_turret" | "focus_motor" | "illumination";
@@ -85,6 +88,11 @@ function portContext(config: Config, device: DeviceKind): PortContext {
     baudRate: serial[1],
     portSetting: `hardware.${serial[0]}.port`,
   };
+}
+
+function isNotADevice(context: PortContext): boolean {
+  return context.portKind === "file" || context.portKind === "directory" ||
+    context.portKind === "other";
 }
 
 function driverOf(config: Config, device: DeviceKind): string {
@@ -144,7 +152,9 @@ async function probeOne(
 
 /**
  * Opens and initialises each configured device in turn and says how each
- * one did. Never throws for a device failure; closes every device after.
+ * one did. A port path that is not a character device is reported without
+ * being opened. Never throws for a device failure; closes every device
+ * after.
  *
  * @param config a validated configuration
  * @param options clock and per-device timeout
@@ -156,6 +166,17 @@ export async function probeDevices(
 ): Promise<DeviceReport[]> {
   const received = new Map<DeviceKind, string[]>();
   const reports = DEVICE_ORDER.map((device) => baseReport(config, device));
+  const contexts = new Map<DeviceKind, PortContext>();
+  for (const device of DEVICE_ORDER) {
+    const context = portContext(config, device);
+    contexts.set(device, {
+      ...context,
+      configFile: options.configFile,
+      portKind: context.port === undefined
+        ? undefined
+        : await portKind(context.port),
+    });
+  }
   let scanner: Scanner;
   try {
     ({ scanner } = await createScanner(config, {
@@ -173,10 +194,7 @@ export async function probeDevices(
         error.issues.some((issue) =>
           issue.key.startsWith(`hardware.${SERIAL[report.device]?.[0]}`)
         );
-      const advice = adviseOnDeviceError(
-        error,
-        portContext(config, report.device),
-      );
+      const advice = adviseOnDeviceError(error, contexts.get(report.device)!);
       report.problem = named || !(error instanceof ConfigError)
         ? advice.problem
         : "unknown";
@@ -190,6 +208,15 @@ export async function probeDevices(
 
   try {
     for (const report of reports) {
+      const context = contexts.get(report.device)!;
+      if (isNotADevice(context)) {
+        // Opening it would set terminal modes on, or write into, a file.
+        const advice = adviseOnDeviceError(undefined, context);
+        report.problem = advice.problem;
+        report.error = `${context.port} is not a character device`;
+        report.likely_fix = advice.likelyFix;
+        continue;
+      }
       const startMs = performance.now();
       const signal = AbortSignal.timeout(options.timeoutMs ?? 5000);
       try {
@@ -201,7 +228,7 @@ export async function probeDevices(
         });
       } catch (error) {
         const advice = adviseOnDeviceError(error, {
-          ...portContext(config, report.device),
+          ...context,
           received: received.get(report.device),
         });
         report.connected = !["permissions", "wrong_port", "configuration"]
@@ -263,7 +290,10 @@ export function serviceDeviceReports(
     report.healthy = error === null && view.phase !== "starting";
     report.problem = report.healthy ? "ok" : "unknown";
     if (error !== null) {
-      const advice = adviseOnDeviceMessage(error, portContext(config, device));
+      const advice = adviseOnDeviceMessage(error, {
+        ...portContext(config, device),
+        command: "serve",
+      });
       report.problem = advice.problem;
       report.error = error;
       report.likely_fix = advice.likelyFix;

@@ -113,7 +113,7 @@ export async function diagnoseCommand(args: string[]): Promise<number> {
     },
   });
   const config = await resolveConfig(values.config);
-  const devices = await probeDevices(config);
+  const devices = await probeDevices(config, { configFile: values.config });
   const { history, problem } = await openIfPresent(historyPath(config));
   let report: DiagnosticsReport;
   try {

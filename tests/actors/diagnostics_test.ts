@@ -6,7 +6,12 @@ import {
   DeviceFaultError,
   DeviceTimeoutError,
 } from "../../drivers/errors.ts";
-import { adviseOnDeviceError } from "../../actors/device_diagnosis.ts";
+import {
+  adviseOnDeviceError,
+  adviseOnDeviceMessage,
+  type PortKind,
+  portKind,
+} from "../../actors/device_diagnosis.ts";
 import {
   probeDevices,
   serviceDeviceReports,
@@ -143,4 +148,120 @@ Deno.test("a running controller's diagnostics name the device its start-up faile
     camera.likely_fix!,
     /Not reached: start-up stopped at the focus motor/,
   );
+});
+
+Deno.test("a port Deno may not open is a permissions problem with the flags to run with, not a cable", () => {
+  const refused = cannotOpen("Requires ffi access");
+  const notCapable = new DeviceDisconnectedError(
+    "turret",
+    "Cannot open the turret port /dev/ttyUSB0",
+    {
+      cause: new Deno.errors.NotCapable(
+        'Requires ffi access to "bindings.node", run again with the --allow-ffi flag',
+      ),
+    },
+  );
+  const raw = new Deno.errors.NotCapable(
+    'Requires read access to "/dev/ttyUSB0", run again with the --allow-read flag',
+  );
+
+  for (const error of [refused, notCapable, raw]) {
+    const advice = adviseOnDeviceError(error, {
+      ...TURRET,
+      configFile: "/etc/autofocus/production.yaml",
+    });
+    assert.equal(advice.problem, "permissions");
+    assert.match(
+      advice.likelyFix,
+      /'main\.ts flags --command diagnose --config \/etc\/autofocus\/production\.yaml' prints/,
+    );
+    assert.match(advice.likelyFix, /dialout/);
+    assert.doesNotMatch(advice.likelyFix, /USB cable/);
+  }
+});
+
+Deno.test("a port the system refuses is a permissions problem naming the dialout group", () => {
+  const advice = adviseOnDeviceError(
+    cannotOpen("Permission denied (os error 13)"),
+    TURRET,
+  );
+
+  assert.equal(advice.problem, "permissions");
+  assert.match(advice.likelyFix, /usermod -a -G dialout/);
+});
+
+Deno.test("a running service names a refused permission with the serve flags", () => {
+  const advice = adviseOnDeviceMessage(
+    'Cannot open the turret port /dev/ttyUSB0: Requires ffi access to "x.node", run again with the --allow-ffi flag',
+    { ...TURRET, command: "serve" },
+  );
+
+  assert.equal(advice.problem, "permissions");
+  assert.match(advice.likelyFix, /main\.ts flags --command serve/);
+});
+
+Deno.test("a port that is a file, a folder or no terminal is a wrong port, not a disconnection", () => {
+  const cases: [unknown, PortKind | undefined, RegExp][] = [
+    [
+      cannotOpen("Inappropriate ioctl for device setting custom baud rate"),
+      "file",
+      /is a regular file, not a character device/,
+    ],
+    [cannotOpen("Is a directory"), "directory", /is a folder/],
+    [
+      cannotOpen("Inappropriate ioctl for device setting custom baud rate"),
+      "char_device",
+      /not a serial port \(a character device that is not a terminal\)/,
+    ],
+    [
+      cannotOpen("Inappropriate ioctl for device"),
+      undefined,
+      /not a serial port \(not a character device\)/,
+    ],
+  ];
+  for (const [error, portKind, fix] of cases) {
+    const advice = adviseOnDeviceError(error, { ...TURRET, portKind });
+    assert.equal(advice.problem, "wrong_port", String(portKind));
+    assert.match(advice.likelyFix, fix);
+    assert.match(advice.likelyFix, /hardware\.lens_turret\.port/);
+  }
+});
+
+Deno.test("a port lost while open is still named a disconnection", () => {
+  const advice = adviseOnDeviceError(
+    new DeviceDisconnectedError(
+      "turret",
+      "The turret port /dev/ttyUSB0 went away: read failed; reconnecting",
+    ),
+    { ...TURRET, portKind: "char_device" },
+  );
+
+  assert.equal(advice.problem, "disconnected");
+});
+
+Deno.test("diagnose reports a port path that is a regular file as a wrong port without writing to it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "diagnose_port_" });
+  const file = `${dir}/ttyUSB0`;
+  await Deno.writeTextFile(file, "");
+  const config = defaultConfig(() => undefined);
+  config.hardware.lens_turret.driver = "motorized_turret_v2";
+  config.hardware.lens_turret.port = file;
+  try {
+    const [turret, ...others] = await probeDevices(config);
+
+    assert.equal(turret.problem, "wrong_port");
+    assert.equal(turret.connected, false);
+    assert.equal(turret.error, `${file} is not a character device`);
+    assert.match(
+      turret.likely_fix!,
+      /is a regular file, not a character device/,
+    );
+    assert.equal(await Deno.readTextFile(file), "");
+    assert.ok(others.every((report) => report.healthy));
+    assert.equal(await portKind(file), "file");
+    assert.equal(await portKind("/dev/null"), "char_device");
+    assert.equal(await portKind(`${dir}/none`), "missing");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

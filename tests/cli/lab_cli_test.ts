@@ -214,3 +214,28 @@ Deno.test("three backups started at once all succeed, each under its own name", 
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("diagnose run without the flags the serial ports need names a permissions problem, not a cable", async () => {
+  const { dir, config } = await liveFolder();
+  const text = await Deno.readTextFile(config);
+  await Deno.writeTextFile(
+    config,
+    text.replace(
+      'lens_turret:\n    driver: "simulated"',
+      'lens_turret:\n    driver: "motorized_turret_v2"\n    port: "/dev/null"',
+    ),
+  );
+
+  const run = await runMain(dir, ["diagnose", "--config", config, "--json"]);
+
+  assert.equal(run.code, 1, run.stderr);
+  const [turret] = JSON.parse(run.stdout).devices;
+  assert.equal(turret.problem, "permissions");
+  assert.ok(
+    turret.likely_fix.includes(
+      `main.ts flags --command diagnose --config ${config}`,
+    ),
+    turret.likely_fix,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
