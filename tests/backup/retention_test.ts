@@ -101,7 +101,7 @@ Deno.test("retention clears stale staging folders with a random part and keeps f
   });
 });
 
-Deno.test("two retention passes at once each remove what is left and neither fails", async () => {
+Deno.test("two retention passes at once both succeed and leave what the rules keep", async () => {
   await withLocation([
     "backup_20250101_000000",
     "backup_20250102_000000",
@@ -112,13 +112,11 @@ Deno.test("two retention passes at once each remove what is left and neither fai
       applyRetention(location, { days: 30, maxCount: 5 }, NOW),
     ]);
 
-    assert.deepEqual(
-      [...first, ...second].sort(),
-      [
-        `${location}/backup_20250101_000000`,
-        `${location}/backup_20250102_000000`,
-      ],
-    );
+    // Both may report a folder they raced to remove; neither fails.
+    assert.deepEqual([...new Set([...first, ...second])].sort(), [
+      `${location}/backup_20250101_000000`,
+      `${location}/backup_20250102_000000`,
+    ]);
     assert.deepEqual((await listBackups(location)).map((b) => b.name), [
       "backup_20250330_000000",
     ]);
