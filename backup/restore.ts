@@ -9,7 +9,11 @@
  *
  * Restoring the history database also moves its `-wal` and `-shm` files
  * aside, since SQLite would otherwise replay the old log into the restored
- * file. Run it with the service stopped.
+ * file. A replaced configuration file is kept beside it as
+ * `<file>.before-restore-<YYYYmmdd_HHMMSS>`; one identical to the backup's
+ * is left alone. Which configuration may be restored, and where the data
+ * goes, is the caller's choice (see `actors/lab_files.ts`). Run it with the
+ * service stopped.
  *
  * @module
  */
@@ -31,10 +35,24 @@ export interface RestoreTargets {
   historyFile?: string;
 }
 
-/** Seams for tests that need a step to fail. */
+/** Seams for tests that need a step to fail or a fixed time. */
 export interface RestoreHooks {
   /** Renames a file; `Deno.rename` by default. */
   rename?: (from: string, to: string) => Promise<void>;
+  /** Wall clock, for the name of a kept configuration; `new Date()`. */
+  now?: () => Date;
+}
+
+/** One file of a backup and what the restore did with it. */
+export interface RestoredFile {
+  /** Its name in the backup, e.g. `history.sqlite`. */
+  file: string;
+  /** Where it went. */
+  target: string;
+  /** `restored`, or `unchanged` when the target already held it. */
+  outcome: "restored" | "unchanged";
+  /** Where the replaced file was kept (the configuration only). */
+  kept: string | null;
 }
 
 /** What a restore did. */
@@ -43,6 +61,8 @@ export interface RestoreResult {
   backup: string;
   /** Target paths replaced. */
   restored: string[];
+  /** Each file planned, with its target and outcome. */
+  files: RestoredFile[];
 }
 
 interface Step {
@@ -51,6 +71,8 @@ interface Step {
   staged: string;
   /** Files moved out of the way, with where they went. */
   asides: { original: string; aside: string }[];
+  /** Where the replaced target is kept after success; null: deleted. */
+  keepAs: string | null;
   placed: boolean;
 }
 
@@ -81,7 +103,14 @@ export async function restoreBackup(
 
   const rename = hooks.rename ?? Deno.rename;
   const stamp = `${Date.now()}`;
-  const steps = planSteps(verification.manifest!.files, targets, stamp);
+  const planned = planSteps(verification.manifest!.files, targets, stamp);
+  const unchanged = await unchangedSteps(planned);
+  const steps = planned.filter((step) => !unchanged.includes(step));
+  const keptStamp = timeStamp((hooks.now ?? (() => new Date()))());
+  for (const step of steps) {
+    if (step.file.path !== BACKUP_FILES.config) continue;
+    step.keepAs = await freePath(`${step.target}.before-restore-${keptStamp}`);
+  }
 
   try {
     for (const step of steps) await stage(dir, step);
@@ -110,11 +139,52 @@ export async function restoreBackup(
   }
 
   for (const step of steps) {
-    for (const { aside } of step.asides) {
+    for (const { original, aside } of step.asides) {
+      if (step.keepAs !== null && original === step.target) continue;
       await Deno.remove(aside).catch(() => {});
     }
   }
-  return { backup: dir, restored: steps.map((step) => step.target) };
+  return {
+    backup: dir,
+    restored: steps.map((step) => step.target),
+    files: planned.map((step) => ({
+      file: step.file.path,
+      target: step.target,
+      outcome: unchanged.includes(step) ? "unchanged" : "restored",
+      kept: step.asides.some(({ original }) => original === step.target)
+        ? step.keepAs
+        : null,
+    })),
+  };
+}
+
+/** Configuration steps whose target already holds the backup's copy. */
+async function unchangedSteps(steps: Step[]): Promise<Step[]> {
+  const unchanged: Step[] = [];
+  for (const step of steps) {
+    if (step.file.path !== BACKUP_FILES.config) continue;
+    if (!(await exists(step.target))) continue;
+    if ((await sha256File(step.target)) === step.file.sha256) {
+      unchanged.push(step);
+    }
+  }
+  return unchanged;
+}
+
+/** `YYYYmmdd_HHMMSS` in UTC. */
+function timeStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, "").replace("T", "_").slice(
+    0,
+    15,
+  );
+}
+
+/** The path, or the path with `_2`, `_3`... when it is taken. */
+async function freePath(path: string): Promise<string> {
+  for (let suffix = 1;; suffix++) {
+    const candidate = suffix === 1 ? path : `${path}_${suffix}`;
+    if (!(await exists(candidate))) return candidate;
+  }
 }
 
 /**
@@ -153,6 +223,7 @@ function planSteps(
       target,
       staged: `${target}.restore-${stamp}`,
       asides: [],
+      keepAs: null,
       placed: false,
     });
   }
@@ -180,7 +251,9 @@ async function commit(
     : [step.target];
   for (const original of companions) {
     if (!(await exists(original))) continue;
-    const aside = `${original}.pre-restore-${stamp}`;
+    const aside = original === step.target && step.keepAs !== null
+      ? step.keepAs
+      : `${original}.pre-restore-${stamp}`;
     await rename(original, aside);
     step.asides.push({ original, aside });
   }

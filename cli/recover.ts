@@ -1,8 +1,11 @@
 /**
- * `main.ts recover [--config FILE] [--json]`: disaster recovery. Takes the
- * newest backup that verifies for this scanner, restores it, brings the
- * system up on the restored calibration (never calibrating on its own) and
- * proves it with one handoff from z 0, which the restored history records.
+ * `main.ts recover [--config FILE] [--with-config] [--json]`: disaster
+ * recovery. Takes the newest backup that verifies for this scanner,
+ * restores it as `restore` does (the data where the current configuration
+ * points; the configuration itself only when its paths agree, or with
+ * `--with-config`), brings the system up on the restored calibration
+ * (never calibrating on its own) and proves it with one handoff from z 0,
+ * which the restored history records.
  *
  * @module
  */
@@ -10,13 +13,18 @@
 import { parseArgs } from "node:util";
 import { BackupError } from "../backup/errors.ts";
 import { verifyBackup } from "../backup/manifest.ts";
-import { newestGoodBackup, restoreBackup } from "../backup/restore.ts";
+import {
+  newestGoodBackup,
+  restoreBackup,
+  type RestoredFile,
+} from "../backup/restore.ts";
 import { listBackups } from "../backup/retention.ts";
 import { ScannerService } from "../actors/scanner_service.ts";
-import { restoreTargetsFromConfig } from "../actors/lab_files.ts";
+import { type ConfigDecision, planRestore } from "../actors/lab_files.ts";
 import type { HandoffResult } from "../machines/handoff_types.ts";
 import { resolveConfig } from "./config_option.ts";
 import { print, printJson, say } from "./output.ts";
+import { printRestore, requireConfigFile } from "./restore.ts";
 
 /** Lens-A focus of the proving handoff, um: the middle of the range. */
 export const PROOF_Z_SOURCE_UM = 0;
@@ -27,6 +35,10 @@ export interface RecoveryReport {
   backup: string;
   /** Files put back. */
   restored: string[];
+  /** Each file of the backup, where it went and what was done. */
+  files: RestoredFile[];
+  /** Whether the configuration was restored, and why. */
+  configuration: ConfigDecision;
   /** The controller's phase after start-up. */
   phase: string;
   /** The proving handoff, when one ran. */
@@ -51,15 +63,18 @@ async function describeBackups(location: string, scannerName: string) {
  *
  * @param args command-line arguments after `recover`
  * @returns 0 when the proving handoff succeeded, 1 otherwise
+ * @throws {UsageError} on `--with-config` without `--config`
  */
 export async function recoverCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       config: { type: "string" },
+      "with-config": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
     },
   });
+  requireConfigFile(values);
   let config = await resolveConfig(values.config);
   const location = config.maintenance.backup.location;
   const backup = await newestGoodBackup(location, {
@@ -77,12 +92,15 @@ export async function recoverCommand(args: string[]): Promise<number> {
     return 1;
   }
 
-  let restored: string[];
+  let restoration;
+  let configuration: ConfigDecision;
   try {
-    restored = (await restoreBackup(
-      backup,
-      restoreTargetsFromConfig(config, values.config),
-    )).restored;
+    const plan = await planRestore(config, backup, {
+      configFile: values.config,
+      withConfig: values["with-config"],
+    });
+    configuration = plan.configuration;
+    restoration = await restoreBackup(backup, plan.targets);
   } catch (error) {
     if (!(error instanceof BackupError)) throw error;
     say(error.message);
@@ -98,7 +116,9 @@ export async function recoverCommand(args: string[]): Promise<number> {
   });
   const report: RecoveryReport = {
     backup,
-    restored,
+    restored: restoration.restored,
+    files: restoration.files,
+    configuration,
     phase: "starting",
     handoff: null,
     recovered: false,
@@ -126,8 +146,7 @@ export async function recoverCommand(args: string[]): Promise<number> {
   if (values.json) {
     printJson(report);
   } else {
-    print(`Backup used      ${report.backup}`);
-    for (const target of report.restored) print(`  restored       ${target}`);
+    printRestore(report);
     print(`Controller       ${report.phase}`);
     if (report.handoff) {
       const h = report.handoff;

@@ -343,3 +343,70 @@ Deno.test("a backup takes the next suffix when its name is already taken", async
     );
   });
 });
+
+Deno.test("a restored configuration keeps the one it replaced beside it, and an identical one is left alone", async () => {
+  await withLive(async (live) => {
+    const { path } = await backupOf(live);
+    await Deno.writeTextFile(live.configFile, "changed: true\n");
+    live.history.close();
+    const targets = {
+      scannerName: SCANNER,
+      calibrationFile: live.calibrationFile,
+      configFile: live.configFile,
+    };
+    const now = () => new Date(Date.UTC(2025, 2, 2, 8, 30, 5));
+
+    const first = await restoreBackup(path, targets, { now });
+    const second = await restoreBackup(path, targets, { now });
+
+    const kept = `${live.configFile}.before-restore-20250302_083005`;
+    assert.deepEqual(first.files, [
+      {
+        file: "calibration.json",
+        target: live.calibrationFile,
+        outcome: "restored",
+        kept: null,
+      },
+      {
+        file: "config.yaml",
+        target: live.configFile,
+        outcome: "restored",
+        kept,
+      },
+    ]);
+    assert.equal(await Deno.readTextFile(kept), "changed: true\n");
+    assert.equal(await Deno.readTextFile(live.configFile), CONFIG_TEXT);
+    assert.deepEqual(second.files[1], {
+      file: "config.yaml",
+      target: live.configFile,
+      outcome: "unchanged",
+      kept: null,
+    });
+    assert.deepEqual(second.restored, [live.calibrationFile]);
+    live.history = openHistory(live.historyFile);
+  });
+});
+
+Deno.test("a second restore in the same second keeps both replaced configurations", async () => {
+  await withLive(async (live) => {
+    const { path } = await backupOf(live);
+    live.history.close();
+    const targets = {
+      scannerName: SCANNER,
+      calibrationFile: live.calibrationFile,
+      configFile: live.configFile,
+    };
+    const now = () => new Date(Date.UTC(2025, 2, 2, 8, 30, 5));
+
+    await Deno.writeTextFile(live.configFile, "first: 1\n");
+    await restoreBackup(path, targets, { now });
+    await Deno.writeTextFile(live.configFile, "second: 2\n");
+    const result = await restoreBackup(path, targets, { now });
+
+    const kept = `${live.configFile}.before-restore-20250302_083005`;
+    assert.equal(result.files[1].kept, `${kept}_2`);
+    assert.equal(await Deno.readTextFile(kept), "first: 1\n");
+    assert.equal(await Deno.readTextFile(`${kept}_2`), "second: 2\n");
+    live.history = openHistory(live.historyFile);
+  });
+});

@@ -239,3 +239,71 @@ Deno.test("diagnose run without the flags the serial ports need names a permissi
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("restore keeps a configuration whose paths differ and puts the data where the current one points", async () => {
+  const { dir, config } = await liveFolder();
+  const calibration = await Deno.readTextFile(`${dir}/calibration.json`);
+  await backUp(dir, config);
+  const other = `${dir}/hc.yaml`;
+  const otherText = (await Deno.readTextFile(config))
+    .replace(`data_dir: "${dir}"`, `data_dir: "${dir}/hc"`)
+    .replace(
+      `calibration_file: "${dir}/calibration.json"`,
+      `calibration_file: "${dir}/hc/calibration.json"`,
+    );
+  await Deno.writeTextFile(other, otherText);
+
+  const kept = await runMain(dir, ["restore", "--config", other]);
+
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.equal(await Deno.readTextFile(other), otherText);
+  assert.equal(
+    await Deno.readTextFile(`${dir}/hc/calibration.json`),
+    calibration,
+  );
+  const history = openHistory(`${dir}/hc/history.sqlite`);
+  assert.equal(history.counts().handoffs, 3);
+  history.close();
+  assert.match(kept.stdout, new RegExp(`-> ${dir}/hc/history\\.sqlite`));
+  assert.match(kept.stdout, /config\.yaml +not restored: its paths differ/);
+  assert.ok(
+    kept.stdout.includes(
+      `paths.data_dir: "${dir}" in the backup, "${dir}/hc" now`,
+    ),
+    kept.stdout,
+  );
+
+  const replaced = await runMain(dir, [
+    "restore",
+    "--config",
+    other,
+    "--with-config",
+    "--json",
+  ]);
+
+  assert.equal(replaced.code, 0, replaced.stderr);
+  assert.equal(
+    await Deno.readTextFile(other),
+    await Deno.readTextFile(config),
+  );
+  const report = JSON.parse(replaced.stdout);
+  assert.equal(report.configuration.action, "restore");
+  const config_ = report.files.find((f: { file: string }) =>
+    f.file === "config.yaml"
+  );
+  assert.match(config_.kept, /hc\.yaml\.before-restore-\d{8}_\d{6}$/);
+  assert.equal(await Deno.readTextFile(config_.kept), otherText);
+  assert.deepEqual(report.restored.slice(0, 1), [`${dir}/calibration.json`]);
+  assert.equal(handoffCount(dir), 3);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("--with-config without --config is a usage error", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_cli_" });
+
+  const run = await runMain(dir, ["restore", "--with-config"]);
+
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /name that file with --config FILE/);
+  await Deno.remove(dir, { recursive: true });
+});
