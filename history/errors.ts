@@ -60,7 +60,7 @@ export function isDamageError(error: unknown): boolean {
  * @returns a sentence naming the three ways out
  */
 export function damagedHistoryAdvice(path: string): string {
-  return `stop the service, then run 'main.ts recover --config FILE' (restores the newest good backup and proves it with a handoff) or 'main.ts restore [BACKUP] --config FILE'; or, to start a new history and keep the damaged one for inspection, move ${path} and any ${path}-wal and ${path}-shm aside (e.g. append .damaged to their names)`;
+  return `with the service stopped, run 'main.ts recover --config FILE' (restores the newest good backup and proves it with a handoff) or 'main.ts restore [BACKUP] --config FILE'; or, to start a new history and keep the damaged one for inspection, move ${path} and any ${path}-wal and ${path}-shm aside (e.g. append .damaged to their names)`;
 }
 
 /**
