@@ -8,7 +8,6 @@
  */
 
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { LIBC_PATH, nativeBindingPath } from "../serial/ffi_binding.ts";
 
 /** What the serial binding needs from the file system. */
@@ -28,14 +27,7 @@ export interface SerialBindingFiles {
 export function serialBindingFiles(): SerialBindingFiles {
   const nativeModule = nativeBindingPath();
   const packageDir = dirname(dirname(dirname(nativeModule)));
-  // TODO(#3): drop both lookup paths once serial/_native.ts finds the
-  // package with import.meta.resolve; Node's require.resolve stats every
-  // node_modules folder from serial/ up, and the package's link.
-  const lookups = [
-    "../serial/node_modules",
-    "../node_modules/@serialport/bindings-cpp",
-  ].map((path) => fileURLToPath(new URL(path, import.meta.url)));
-  return { ffi: [LIBC_PATH, nativeModule], read: [packageDir, ...lookups] };
+  return { ffi: [LIBC_PATH, nativeModule], read: [packageDir] };
 }
 
 /**
