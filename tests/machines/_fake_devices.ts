@@ -4,7 +4,11 @@
  * without a simulator or a port.
  */
 
-import type { Clock } from "../../domain/clock.ts";
+import { createActor } from "xstate";
+import type { Clock, SimulatedClock } from "../../domain/clock.ts";
+import { turretMachine } from "../../machines/turret_machine.ts";
+import { focusMotorMachine } from "../../machines/focus_motor_machine.ts";
+import { DeviceSession } from "../../actors/device_session.ts";
 import type { LensId } from "../../domain/lens.ts";
 import type { FocusMotor, Turret } from "../../drivers/types.ts";
 import { DeviceFaultError } from "../../drivers/errors.ts";
@@ -95,4 +99,29 @@ export class FakeFocusMotor implements FocusMotor {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/**
+ * The turret and focus machines over `turret` and `motor` on `clock`, with
+ * a session to talk to them and `stop()` to end both.
+ */
+export function startDeviceMachines<T extends Turret, M extends FocusMotor>(
+  clock: SimulatedClock,
+  turret: T,
+  motor: M,
+) {
+  const turretRef = createActor(turretMachine, {
+    clock,
+    input: { turret, clock, switchTimeoutMs: 200 },
+  }).start();
+  const focusRef = createActor(focusMotorMachine, {
+    clock,
+    input: { motor, clock, slowestSpeedUmPerS: 300, longestSettleMs: 8 },
+  }).start();
+  const session = new DeviceSession({ turretRef, focusRef, clock });
+  const stop = () => {
+    turretRef.stop();
+    focusRef.stop();
+  };
+  return { clock, turret, motor, turretRef, focusRef, session, stop };
 }

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { createActor } from "xstate";
 import { SimulatedClock } from "../../domain/clock.ts";
 import type { DeviceLinkChange } from "../../drivers/types.ts";
-import { turretMachine } from "../../machines/turret_machine.ts";
-import { focusMotorMachine } from "../../machines/focus_motor_machine.ts";
-import { DeviceSession } from "../../actors/device_session.ts";
-import { FakeFocusMotor, FakeTurret } from "./_fake_devices.ts";
+import {
+  FakeFocusMotor,
+  FakeTurret,
+  startDeviceMachines,
+} from "./_fake_devices.ts";
 
 const PORT = "/dev/ttyUSB0";
 const LOSS = `the turret port ${PORT} is disconnected: cable pulled`;
@@ -42,22 +42,11 @@ class LinkedFocusMotor extends FakeFocusMotor {
 
 function startDevices() {
   const clock = new SimulatedClock();
-  const turret = new LinkedTurret(clock);
-  const motor = new LinkedFocusMotor(clock);
-  const turretRef = createActor(turretMachine, {
+  return startDeviceMachines(
     clock,
-    input: { turret, clock, switchTimeoutMs: 200 },
-  }).start();
-  const focusRef = createActor(focusMotorMachine, {
-    clock,
-    input: { motor, clock, slowestSpeedUmPerS: 300, longestSettleMs: 8 },
-  }).start();
-  const session = new DeviceSession({ turretRef, focusRef, clock });
-  const stop = () => {
-    turretRef.stop();
-    focusRef.stop();
-  };
-  return { turret, motor, turretRef, focusRef, session, stop };
+    new LinkedTurret(clock),
+    new LinkedFocusMotor(clock),
+  );
 }
 
 Deno.test("a turret whose port goes away is disconnected and refuses switches at once, naming the port", async () => {

@@ -1,29 +1,18 @@
 import assert from "node:assert/strict";
-import { createActor } from "xstate";
 import { SimulatedClock } from "../../domain/clock.ts";
-import { turretMachine } from "../../machines/turret_machine.ts";
-import { focusMotorMachine } from "../../machines/focus_motor_machine.ts";
-import { DeviceSession } from "../../actors/device_session.ts";
-import { FakeFocusMotor, FakeTurret } from "./_fake_devices.ts";
+import {
+  FakeFocusMotor,
+  FakeTurret,
+  startDeviceMachines,
+} from "./_fake_devices.ts";
 
 function startDevices() {
   const clock = new SimulatedClock();
-  const turret = new FakeTurret(clock);
-  const motor = new FakeFocusMotor(clock);
-  const turretRef = createActor(turretMachine, {
+  return startDeviceMachines(
     clock,
-    input: { turret, clock, switchTimeoutMs: 200 },
-  }).start();
-  const focusRef = createActor(focusMotorMachine, {
-    clock,
-    input: { motor, clock, slowestSpeedUmPerS: 300, longestSettleMs: 8 },
-  }).start();
-  const session = new DeviceSession({ turretRef, focusRef, clock });
-  const stop = () => {
-    turretRef.stop();
-    focusRef.stop();
-  };
-  return { clock, turret, motor, turretRef, focusRef, session, stop };
+    new FakeTurret(clock),
+    new FakeFocusMotor(clock),
+  );
 }
 
 Deno.test("a switch asked for during a switch runs after it, and both are answered", async () => {
