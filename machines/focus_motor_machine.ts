@@ -21,6 +21,7 @@ import {
 import type { Clock } from "../domain/clock.ts";
 import type { FocusMotor } from "../drivers/types.ts";
 import { describeError } from "./_errors.ts";
+import { afterCommand } from "./_command_lifecycle.ts";
 import { type LinkEvent, type LostLink, watchLink } from "./_device_link.ts";
 
 /** What the focus motor machine starts with. */
@@ -272,28 +273,8 @@ export const focusMotorMachine = setup({
         "focus.move": { actions: "queueRequest" },
       },
     },
-    settled: {
-      always: [
-        {
-          guard: "isDisconnected",
-          target: "disconnected",
-          actions: "refuseQueued",
-        },
-        { guard: "hasQueued", target: "moving", actions: "startQueued" },
-        { target: "idle" },
-      ],
-    },
-    failed: {
-      always: [
-        {
-          guard: "isDisconnected",
-          target: "disconnected",
-          actions: "refuseQueued",
-        },
-        { guard: "hasQueued", target: "moving", actions: "startQueued" },
-        { target: "fault" },
-      ],
-    },
+    settled: afterCommand("moving", "idle"),
+    failed: afterCommand("moving", "fault"),
     fault: {
       on: {
         "focus.move": { target: "moving", actions: "acceptRequest" },

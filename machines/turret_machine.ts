@@ -22,6 +22,7 @@ import type { Clock } from "../domain/clock.ts";
 import type { LensId } from "../domain/lens.ts";
 import type { Turret } from "../drivers/types.ts";
 import { describeError } from "./_errors.ts";
+import { afterCommand } from "./_command_lifecycle.ts";
 import { type LinkEvent, type LostLink, watchLink } from "./_device_link.ts";
 
 /** What the turret machine starts with. */
@@ -255,28 +256,8 @@ export const turretMachine = setup({
         "turret.switch": { actions: "queueRequest" },
       },
     },
-    settled: {
-      always: [
-        {
-          guard: "isDisconnected",
-          target: "disconnected",
-          actions: "refuseQueued",
-        },
-        { guard: "hasQueued", target: "switching", actions: "startQueued" },
-        { target: "idle" },
-      ],
-    },
-    failed: {
-      always: [
-        {
-          guard: "isDisconnected",
-          target: "disconnected",
-          actions: "refuseQueued",
-        },
-        { guard: "hasQueued", target: "switching", actions: "startQueued" },
-        { target: "fault" },
-      ],
-    },
+    settled: afterCommand("switching", "idle"),
+    failed: afterCommand("switching", "fault"),
     fault: {
       on: {
         "turret.switch": { target: "switching", actions: "acceptRequest" },
