@@ -127,10 +127,7 @@ export function createApp(
     c.json({
       performance: service.performance(),
       mapping: service.mappingReport(),
-      recent_handoffs: service.recentHandoffs().slice(-20).map((result) => ({
-        ...result,
-        samples: result.samples,
-      })),
+      recent_handoffs: service.recentHandoffs().slice(-20),
       timestamp: epochSeconds(),
     }));
 

@@ -9,6 +9,7 @@
 import { depthOfFieldUm, type LensId } from "../domain/lens.ts";
 import type { AutofocusInput, AutofocusResult } from "./autofocus_machine.ts";
 import type { SupervisorContext } from "./supervisor_types.ts";
+import { errorMessage } from "./_errors.ts";
 
 /** How far from the latest confirmed focus a search looks, in depths of field. */
 const SEARCH_HALF_WIDTH_IN_DEPTHS = 4;
@@ -56,6 +57,6 @@ export function failedSearch(error: unknown): AutofocusResult {
     samples: [],
     frames: 0,
     elapsedMs: 0,
-    reason: error instanceof Error ? error.message : String(error),
+    reason: errorMessage(error),
   };
 }

@@ -12,6 +12,7 @@ import { assign, fromPromise, setup } from "xstate";
 import type { CalibrationPoint } from "../mapping/types.ts";
 import type { ParfocalMapping } from "../mapping/parfocal_mapping.ts";
 import { saveCalibration } from "../mapping/calibration_file.ts";
+import { errorMessage } from "./_errors.ts";
 import {
   type CalibrationEnvironment,
   type CalibrationPlan,
@@ -163,9 +164,7 @@ export const calibrationMachine = setup({
       report: {
         ...context.report,
         failedStep: context.step,
-        failure: params.error instanceof Error
-          ? params.error.message
-          : String(params.error),
+        failure: errorMessage(params.error),
       },
     })),
     decide: assign(({ context }) => {

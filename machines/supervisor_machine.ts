@@ -19,6 +19,7 @@ import { supervisorSetup } from "./_supervisor_setup.ts";
 import { notReadyMessage } from "./supervisor_types.ts";
 import type { CalibrationProgress } from "./calibration_machine.ts";
 import { autofocusFromLatest, failedSearch } from "./_supervisor_autofocus.ts";
+import { errorMessage } from "./_errors.ts";
 
 /**
  * While `activity` owns the devices, every request is refused at once with
@@ -118,9 +119,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
           actions: {
             type: "setNotice",
             params: ({ event }) => ({
-              notice: event.error instanceof Error
-                ? event.error.message
-                : String(event.error),
+              notice: errorMessage(event.error),
             }),
           },
         },
@@ -147,9 +146,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
             actions: {
               type: "setNotice",
               params: ({ event }) => ({
-                notice: event.error instanceof Error
-                  ? event.error.message
-                  : String(event.error),
+                notice: errorMessage(event.error),
               }),
             },
           },
@@ -276,9 +273,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
             type: "setNotice",
             params: ({ event }) => ({
               notice: `the calibration file could not be reloaded (${
-                event.error instanceof Error
-                  ? event.error.message
-                  : String(event.error)
+                errorMessage(event.error)
               }); the calibration in force stays`,
             }),
           },
